@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+
+namespace TextClassification.Model.Bundles;
+
+/// <summary>
+/// <c>config.json</c> of a model bundle, the contract shared with the Python side (tools/pytorch).
+/// </summary>
+public sealed record BundleConfig
+{
+    public const string FileName = "config.json";
+
+    public string? Architecture { get; init; }
+
+    public long? VocabSize { get; init; }
+
+    public long? EmbedDim { get; init; }
+
+    public long? NumClass { get; init; }
+
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    public string? Tokenizer { get; init; }
+
+    public string? Vocab { get; init; }
+
+    public string? Weights { get; init; }
+
+    /// <summary>Where the model came from: trainer, hyperparameters, data hash, metrics, creation time. Free-form.</summary>
+    public JsonObject? Provenance { get; init; }
+}

@@ -1,0 +1,244 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+
+namespace TextClassification.Model.Data;
+
+/// <summary>
+/// Reads labelled texts from CSV or TSV (a header naming <c>text</c> and <c>label</c> columns; RFC 4180 quoting) or
+/// JSONL (one <c>{"text": ..., "label": ...}</c> object per line), each optionally gzip-compressed (<c>.gz</c>).
+/// </summary>
+public static class DataFile
+{
+    public static IReadOnlyList<LabeledText> Read(string path) => Read(path, requireLabels: true);
+
+    /// <summary>Only the texts; a label column or field is optional (for predicting).</summary>
+    public static IReadOnlyList<string> ReadTexts(string path) => [.. Read(path, requireLabels: false).Select(record => record.Text)];
+
+    private static List<LabeledText> Read(string path, bool requireLabels)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new DataFormatException(path, 0, System.IO.Directory.Exists(path) ? "is a directory, not a data file" : "does not exist");
+        }
+        string name = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
+        string extension = Path.GetExtension(name).ToLowerInvariant();
+        using var reader = OpenText(path);
+        try
+        {
+            var records = extension switch
+            {
+                ".jsonl" or ".ndjson" or ".json" => ReadJsonLines(path, reader, requireLabels),
+                ".csv" => ReadDelimited(path, reader, ',', requireLabels),
+                ".tsv" or ".tab" => ReadDelimited(path, reader, '\t', requireLabels),
+                _ => throw new DataFormatException(path, 0, $"has unknown extension \"{extension}\"; use .csv, .tsv or .jsonl (optionally .gz)"),
+            };
+            return records.Count > 0 ? records : throw new DataFormatException(path, 0, "holds no records");
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new DataFormatException(path, 0, $"is not valid gzip: {ex.Message}", ex);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new DataFormatException(path, 0, $"is not valid UTF-8: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The SHA-256 of the file bytes as stored (for provenance).</summary>
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
+    private static StreamReader OpenText(string path)
+    {
+        Stream stream = File.OpenRead(path);
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            stream = new GZipStream(stream, CompressionMode.Decompress);
+        }
+        return new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
+    }
+
+    private static List<LabeledText> ReadJsonLines(string path, StreamReader reader, bool requireLabels)
+    {
+        var records = new List<LabeledText>();
+        int lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(line);
+            }
+            catch (JsonException ex)
+            {
+                throw new DataFormatException(path, lineNumber, $"is not valid JSON: {ex.Message}", ex);
+            }
+            using (document)
+            {
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw new DataFormatException(path, lineNumber, $"is a JSON {root.ValueKind.ToString().ToLowerInvariant()}; expected an object {{\"text\": ..., \"label\": ...}}");
+                }
+                if (!root.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
+                {
+                    throw new DataFormatException(path, lineNumber, "needs a string \"text\"");
+                }
+                if (!requireLabels)
+                {
+                    records.Add(new LabeledText(text.GetString()!, "", lineNumber));
+                    continue;
+                }
+                if (!root.TryGetProperty("label", out var label) || label.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+                {
+                    throw new DataFormatException(path, lineNumber, "needs a \"label\" (string or integer)");
+                }
+                string labelText = label.ValueKind == JsonValueKind.String ? label.GetString()! : label.GetRawText();
+                records.Add(Validate(path, lineNumber, text.GetString()!, labelText));
+            }
+        }
+        return records;
+    }
+
+    private static List<LabeledText> ReadDelimited(string path, StreamReader reader, char delimiter, bool requireLabels)
+    {
+        var records = new List<LabeledText>();
+        var parser = new DelimitedParser(reader, delimiter);
+        if (parser.ReadRecord() is not { } header)
+        {
+            return records;
+        }
+        int textColumn = header.FindIndex(h => h.Trim().Equals("text", StringComparison.OrdinalIgnoreCase));
+        int labelColumn = header.FindIndex(h => h.Trim().Equals("label", StringComparison.OrdinalIgnoreCase));
+        if (textColumn < 0 || (requireLabels && labelColumn < 0))
+        {
+            throw new DataFormatException(path, 1, $"header must name a \"text\" and a \"label\" column (found: {string.Join(", ", header.Select(h => $"\"{h}\""))})");
+        }
+        try
+        {
+            while (parser.ReadRecord() is { } fields)
+            {
+                if (fields.Count == 1 && fields[0].Length == 0)
+                {
+                    continue; // blank line
+                }
+                if (fields.Count != header.Count)
+                {
+                    throw new DataFormatException(path, parser.RecordLine, $"has {fields.Count} field(s); the header has {header.Count}");
+                }
+                records.Add(requireLabels
+                    ? Validate(path, parser.RecordLine, fields[textColumn], fields[labelColumn])
+                    : new LabeledText(fields[textColumn], "", parser.RecordLine));
+            }
+        }
+        catch (FormatException ex)
+        {
+            throw new DataFormatException(path, parser.RecordLine, ex.Message, ex);
+        }
+        return records;
+    }
+
+    private static LabeledText Validate(string path, int line, string text, string label)
+    {
+        if (string.IsNullOrWhiteSpace(label))
+        {
+            throw new DataFormatException(path, line, "has an empty label");
+        }
+        return new LabeledText(text, label.Trim(), line);
+    }
+
+    /// <summary>RFC 4180 records: quoted fields may hold delimiters, doubled quotes and line breaks.</summary>
+    private sealed class DelimitedParser(StreamReader reader, char delimiter)
+    {
+        private int line;
+
+        public int RecordLine { get; private set; }
+
+        public List<string>? ReadRecord()
+        {
+            if (reader.Peek() < 0)
+            {
+                return null;
+            }
+            line++;
+            RecordLine = line;
+            var fields = new List<string>();
+            var field = new StringBuilder();
+            bool quoted = false, wasQuoted = false;
+            while (true)
+            {
+                int next = reader.Read();
+                if (next < 0)
+                {
+                    if (quoted)
+                    {
+                        throw new FormatException("a quoted field is not closed before the end of the file");
+                    }
+                    fields.Add(field.ToString());
+                    return fields;
+                }
+                char c = (char)next;
+                if (quoted)
+                {
+                    if (c == '"')
+                    {
+                        if (reader.Peek() == '"')
+                        {
+                            reader.Read();
+                            field.Append('"');
+                        }
+                        else
+                        {
+                            quoted = false;
+                        }
+                    }
+                    else
+                    {
+                        if (c == '\n')
+                        {
+                            line++;
+                        }
+                        field.Append(c);
+                    }
+                }
+                else if (c == '"' && field.Length == 0 && !wasQuoted)
+                {
+                    quoted = wasQuoted = true;
+                }
+                else if (c == delimiter)
+                {
+                    fields.Add(field.ToString());
+                    field.Clear();
+                    wasQuoted = false;
+                }
+                else if (c is '\n' or '\r')
+                {
+                    if (c == '\r' && reader.Peek() == '\n')
+                    {
+                        reader.Read();
+                    }
+                    fields.Add(field.ToString());
+                    return fields;
+                }
+                else if (wasQuoted)
+                {
+                    throw new FormatException($"unexpected character '{c}' after a closing quote");
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+        }
+    }
+}
