@@ -1,0 +1,249 @@
+using System.Text.Json.Nodes;
+using TextClassification.Model.Bundles;
+using TextClassification.Model.Inference;
+using TextClassification.Model.Modeling;
+using TextClassification.Model.Text;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace TextClassification.Model.Tests;
+
+public sealed class BundleTests : IClassFixture<BundleTests.SavedBundle>
+{
+    private readonly SavedBundle saved;
+
+    public BundleTests(SavedBundle saved) => this.saved = saved;
+
+    public sealed class SavedBundle : IDisposable
+    {
+        public SavedBundle()
+        {
+            var result = TinyData.TrainModel(epochs: 5);
+            Model = result.Model;
+            Vocabulary = result.Vocabulary;
+            Labels = result.Labels;
+            ModelBundle.Save(Dir.Path, Model, Vocabulary, Labels, new JsonObject { ["trainer"] = "test" });
+        }
+
+        public TempDir Dir { get; } = new();
+
+        public TextClassifier Model { get; }
+
+        public Vocabulary Vocabulary { get; }
+
+        public IReadOnlyList<string> Labels { get; }
+
+        /// <summary>A copy of the bundle that a test may damage.</summary>
+        public TempDir Copy()
+        {
+            var copy = new TempDir();
+            foreach (var file in Directory.GetFiles(Dir.Path))
+            {
+                File.Copy(file, copy.File(Path.GetFileName(file)));
+            }
+            return copy;
+        }
+
+        public void Dispose()
+        {
+            Model.Dispose();
+            Dir.Dispose();
+        }
+    }
+
+    [Fact]
+    public void SaveThenLoadGivesIdenticalLogits()
+    {
+        string[] texts = ["win a free prize", "lunch on monday", "zzz unknown words", ";;; :::"];
+        using var predictor = Predictor.Load(saved.Dir.Path);
+        var loaded = predictor.Predict(texts);
+        using var scope = NewDisposeScope();
+        using var mode = inference_mode();
+        saved.Model.eval();
+        var ids = texts.Select(t => saved.Vocabulary.Lookup(BasicEnglishTokenizer.Instance.Tokenize(t))).ToList();
+        var (text, offsets) = TextBatch.Collate(ids);
+        var original = saved.Model.call(text, offsets).data<float>().ToArray();
+        Assert.Equal(original, loaded.SelectMany(p => p.Logits).ToArray());
+    }
+
+    [Fact]
+    public void BundleHoldsConfigVocabAndPyTorchWeights()
+    {
+        using var bundle = ModelBundle.Load(saved.Dir.Path);
+        Assert.Equal("text_classification", bundle.Config.Architecture);
+        Assert.Equal(saved.Vocabulary.Count, bundle.Config.VocabSize);
+        Assert.Equal(["ham", "spam"], bundle.Labels);
+        Assert.Equal("basic_english", bundle.Config.Tokenizer);
+        Assert.Equal("test", bundle.Config.Provenance?["trainer"]?.GetValue<string>());
+        Assert.True(File.Exists(saved.Dir.File("model_weights.pth")));
+        Assert.Equal(64, bundle.WeightsSha256.Length);
+        Assert.Equal((saved.Vocabulary.Count * 8) + (2 * 8) + 2, bundle.ParameterCount);
+        // PyTorch's zip format: torch.load() reads it (checked for real by tools/pytorch/verify.py in CI).
+        Assert.Equal("PK"u8.ToArray(), File.ReadAllBytes(saved.Dir.File("model_weights.pth"))[..2]);
+    }
+
+    [Fact]
+    public void LoadedModelIsInEvalModeAndCanBeFineTuned()
+    {
+        using var bundle = ModelBundle.Load(saved.Dir.Path);
+        var model = bundle.Classifier!;
+        Assert.False(model.training);
+        var test = TrainingFor(bundle);
+        var trainer = new Training.Trainer(TinyData.Options(epochs: 1));
+        var before = model.state_dict()["fc.weight"].clone();
+        trainer.Fit(model, test, test);
+        Assert.All(model.parameters(), p => Assert.True(p.requires_grad));
+        Assert.False(before.allclose(model.state_dict()["fc.weight"]));
+    }
+
+    [Fact]
+    public void ReportsAMissingDirectory()
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => ModelBundle.Load("/nonexistent/bundle"));
+        Assert.Equal("/nonexistent/bundle: does not exist; expected a bundle directory holding config.json, vocab.json and the weights", ex.Message);
+    }
+
+    [Fact]
+    public void ReportsAMissingConfig()
+    {
+        using var dir = saved.Copy();
+        File.Delete(dir.File("config.json"));
+        AssertLoadError(dir, "config.json", "is missing");
+    }
+
+    [Theory]
+    [InlineData("{\"architecture\": ", "is not valid JSON")]
+    [InlineData("{\"architecture\": \"text_classification\",}", "is not valid JSON")]
+    [InlineData("[]", "is not valid JSON")]
+    public void ReportsBadJsonInConfig(string json, string problem)
+    {
+        using var dir = saved.Copy();
+        File.WriteAllText(dir.File("config.json"), json);
+        AssertLoadError(dir, "config.json", problem);
+    }
+
+    [Theory]
+    [InlineData("architecture", "\"resnet\"", "has architecture \"resnet\"")]
+    [InlineData("num_class", "3", "lists 2 labels but num_class is 3")]
+    [InlineData("labels", "[\"ham\", \"ham\"]", "has duplicate labels")]
+    [InlineData("tokenizer", "\"spacy\"", "only \"basic_english\" is supported")]
+    [InlineData("vocab_size", "0", "needs a positive integer \"vocab_size\"")]
+    [InlineData("weights", "\"../../etc/passwd\"", "points outside the bundle directory")]
+    public void ReportsConfigValuesThatCannotWork(string field, string value, string problem)
+    {
+        using var dir = saved.Copy();
+        var config = JsonNode.Parse(File.ReadAllText(dir.File("config.json")))!.AsObject();
+        config[field] = JsonNode.Parse(value);
+        File.WriteAllText(dir.File("config.json"), config.ToJsonString());
+        AssertLoadError(dir, "config.json", problem);
+    }
+
+    [Fact]
+    public void ReportsVocabLengthThatDisagreesWithConfig()
+    {
+        using var dir = saved.Copy();
+        File.WriteAllText(dir.File("vocab.json"), "[\"<unk>\", \"a\"]");
+        AssertLoadError(dir, "vocab.json", $"holds 2 tokens but config.json says vocab_size is {saved.Vocabulary.Count}");
+    }
+
+    [Fact]
+    public void ReportsAMissingWeightsFile()
+    {
+        using var dir = saved.Copy();
+        File.Delete(dir.File("model_weights.pth"));
+        AssertLoadError(dir, "model_weights.pth", "is missing (named by \"weights\" in config.json)");
+    }
+
+    [Fact]
+    public void ReportsATruncatedWeightsFile()
+    {
+        using var dir = saved.Copy();
+        var bytes = File.ReadAllBytes(dir.File("model_weights.pth"));
+        File.WriteAllBytes(dir.File("model_weights.pth"), bytes[..(bytes.Length / 2)]);
+        AssertLoadError(dir, "model_weights.pth", "cannot be read as a PyTorch state_dict file (truncated or corrupt?)");
+    }
+
+    [Fact]
+    public void ReportsAMissingAndAnUnexpectedKey()
+    {
+        using var dir = saved.Copy();
+        using (var other = new WrongKeys(saved.Vocabulary.Count))
+        {
+            other.save_py(dir.File("model_weights.pth"));
+        }
+        AssertLoadError(dir, "model_weights.pth", "missing key(s) embedding.weight; unexpected key(s) emb.weight");
+    }
+
+    [Fact]
+    public void ReportsAShapeThatDisagreesWithConfig()
+    {
+        using var dir = saved.Copy();
+        using (var bigger = new TextClassifier(saved.Vocabulary.Count, 16, 2))
+        {
+            bigger.save_py(dir.File("model_weights.pth"));
+        }
+        AssertLoadError(dir, "model_weights.pth", "embedding.weight has shape [" + saved.Vocabulary.Count + ", 16] but config.json");
+    }
+
+    [Fact]
+    public void ReportsLabelCountThatDisagreesWithTheWeights()
+    {
+        using var dir = saved.Copy();
+        var config = JsonNode.Parse(File.ReadAllText(dir.File("config.json")))!.AsObject();
+        config["num_class"] = 3;
+        config["labels"] = new JsonArray("ham", "spam", "eggs");
+        File.WriteAllText(dir.File("config.json"), config.ToJsonString());
+        AssertLoadError(dir, "model_weights.pth", "fc.weight has shape [2, 8] but config.json");
+    }
+
+    [Fact]
+    public void ReportsWeightsThatAreNotAPickle()
+    {
+        using var dir = saved.Copy();
+        File.WriteAllText(dir.File("model_weights.pth"), "not a pytorch file");
+        AssertLoadError(dir, "model_weights.pth", "cannot be read as a PyTorch state_dict file");
+    }
+
+    [Fact]
+    public void LoadsSafetensorsWeightsLikePth()
+    {
+        using var dir = saved.Copy();
+        saved.Model.save_safetensors(dir.File("model.safetensors"));
+        var config = JsonNode.Parse(File.ReadAllText(dir.File("config.json")))!.AsObject();
+        config["weights"] = "model.safetensors";
+        File.WriteAllText(dir.File("config.json"), config.ToJsonString());
+        using var fromSafetensors = Predictor.Load(dir.Path);
+        using var fromPth = Predictor.Load(saved.Dir.Path);
+        Assert.Equal(fromPth.Predict("free prize now").Logits, fromSafetensors.Predict("free prize now").Logits);
+    }
+
+    private static List<Training.EncodedExample> TrainingFor(ModelBundle bundle)
+    {
+        var labelIds = bundle.Labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => (long)p.i);
+        return Training.Trainer.Encode(TinyData.Train, bundle.Vocabulary, labelIds);
+    }
+
+    private static void AssertLoadError(TempDir dir, string file, string problem)
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => ModelBundle.Load(dir.Path));
+        Assert.Equal(dir.File(file), ex.FilePath);
+        Assert.StartsWith(dir.File(file) + ": ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class WrongKeys : nn.Module
+    {
+#pragma warning disable IDE1006 // names are state_dict keys
+        private readonly TorchSharp.Modules.EmbeddingBag emb;
+        private readonly TorchSharp.Modules.Linear fc;
+#pragma warning restore IDE1006
+
+        public WrongKeys(long vocab) : base(nameof(WrongKeys))
+        {
+            emb = nn.EmbeddingBag(vocab, 8);
+            fc = nn.Linear(8, 2);
+            RegisterComponents();
+        }
+    }
+}
