@@ -18,8 +18,8 @@ public sealed class TextClassifierTests
     [Fact]
     public void InitialisesLikeTheTorchtextTutorial()
     {
-        manual_seed(1);
-        using var model = new TextClassifier(1000, 16, 2);
+        using var generator = new Generator(1);
+        using var model = new TextClassifier(1000, 16, 2, generator);
         var sd = model.state_dict();
         Assert.InRange(sd["embedding.weight"].min().item<float>(), -0.5f, -0.45f);
         Assert.InRange(sd["embedding.weight"].max().item<float>(), 0.45f, 0.5f);

@@ -42,8 +42,8 @@ public sealed class TrainerTests
 
         Dictionary<string, Tensor> Step(int batchSize, int accumulation)
         {
-            manual_seed(11);
-            var model = new TextClassifier(50, 6, 2);
+            using var generator = new Generator(11);
+            var model = new TextClassifier(50, 6, 2, generator);
             using var optimizer = optim.SGD(model.parameters(), 0.5);
             Trainer.TrainEpoch(model, optimizer, nn.CrossEntropyLoss(), examples, order, batchSize, accumulation, clipGradNorm: 0);
             return model.state_dict();

@@ -21,7 +21,9 @@ public sealed class TextClassifier : Module<Tensor, Tensor, Tensor>
     private readonly Linear fc;
 #pragma warning restore IDE1006, CA1051
 
-    public TextClassifier(long vocabSize, long embedDim, long numClass) : base(nameof(TextClassifier))
+    /// <param name="generator">Random source for the initial weights; null uses torch's global generator
+    /// (<c>manual_seed</c>), which other threads may draw from concurrently.</param>
+    public TextClassifier(long vocabSize, long embedDim, long numClass, Generator? generator = null) : base(nameof(TextClassifier))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(embedDim, 1);
@@ -31,7 +33,7 @@ public sealed class TextClassifier : Module<Tensor, Tensor, Tensor>
         NumClass = numClass;
         embedding = EmbeddingBag(vocabSize, embedDim, mode: EmbeddingBagMode.Mean);
         fc = Linear(embedDim, numClass);
-        InitWeights();
+        InitWeights(generator);
         RegisterComponents();
     }
 
@@ -44,11 +46,11 @@ public sealed class TextClassifier : Module<Tensor, Tensor, Tensor>
     /// <summary>Logits for many texts given as one flat id tensor plus the start offset of each text (no padding).</summary>
     public override Tensor forward(Tensor text, Tensor offsets) => fc.forward(embedding.forward(text, offsets, null));
 
-    private void InitWeights()
+    private void InitWeights(Generator? generator)
     {
         using var noGrad = torch.no_grad();
-        embedding.weight!.uniform_(-InitRange, InitRange);
-        fc.weight.uniform_(-InitRange, InitRange);
+        embedding.weight!.uniform_(-InitRange, InitRange, generator);
+        fc.weight.uniform_(-InitRange, InitRange, generator);
         fc.bias!.zero_();
     }
 }

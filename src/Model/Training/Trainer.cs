@@ -58,8 +58,8 @@ public sealed class Trainer
         var testSet = Encode(test, vocabulary, labelIds);
 
         torch.set_num_threads(options.Threads);
-        torch.manual_seed(options.Seed);
-        var model = new TextClassifier(vocabulary.Count, options.EmbedDim, labels.Count);
+        using var generator = new Generator((ulong)options.Seed);
+        var model = new TextClassifier(vocabulary.Count, options.EmbedDim, labels.Count, generator);
         var epochs = Fit(model, trainSet, testSet, progress, cancellation);
         return new TrainingResult(model, vocabulary, labels, epochs);
     }
