@@ -6,6 +6,7 @@ using TextClassification.Model;
 using TextClassification.Model.Bundles;
 using TextClassification.Model.Data;
 using TextClassification.Model.Inference;
+using TextClassification.Model.Text;
 using TextClassification.Model.Training;
 
 namespace TextClassification.Cli;
@@ -22,12 +23,14 @@ internal static class CliApp
                     [--seed 42] [--threads 1]
           evaluate  --model DIR --data FILE [--json]
           predict   --model DIR [--json] [--input FILE] [TEXT ...]   (no TEXT and no --input: one text per stdin line)
+          tokenize  --input FILE                                     (basic_english tokens, one JSON array per text)
 
         Data files: .csv/.tsv with a header naming "text" and "label" columns, or .jsonl with {"text","label"} per line;
         any of them may be gzip-compressed (.gz).
         """;
 
     private static readonly JsonSerializerOptions JsonOutput = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions JsonLine = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, bool interactive)
     {
@@ -45,6 +48,7 @@ internal static class CliApp
                 "train" => Train(rest, stdout, stderr, interactive),
                 "evaluate" => Evaluate(rest, stdout),
                 "predict" => Predict(rest, stdout, stdin),
+                "tokenize" => Tokenize(rest, stdout),
                 _ => throw new UsageException($"unknown command \"{args[0]}\"; expected train, evaluate or predict"),
             };
         }
@@ -237,6 +241,18 @@ internal static class CliApp
         {
             string preview = texts[i].Length > 60 ? texts[i][..57] + "..." : texts[i];
             stdout.WriteLine($"{predictions[i].Label}\t{predictions[i].Score:F4}\t{preview.ReplaceLineEndings(" ")}");
+        }
+        return 0;
+    }
+
+    /// <summary>For tokenizer parity checks against Python over whole corpora (tools/pytorch/ci_parity.sh).</summary>
+    private static int Tokenize(string[] args, TextWriter stdout)
+    {
+        var a = new Arguments(args, new HashSet<string> { "input" }, new HashSet<string>());
+        NoPositional(a);
+        foreach (string text in ReadTexts(a.Required("input")))
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(BasicEnglishTokenizer.Instance.Tokenize(text), JsonLine));
         }
         return 0;
     }
