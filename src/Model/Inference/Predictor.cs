@@ -30,8 +30,7 @@ public sealed class Predictor : IDisposable
     public int[] Encode(string text)
     {
         var ids = new List<int>();
-        var vocabulary = Bundle.Vocabulary;
-        tokenizer.Tokenize(text, token => ids.Add(vocabulary[token]));
+        Bundle.Vocabulary.Encode(text, tokenizer, ids);
         return [.. ids];
     }
 

@@ -1,6 +1,12 @@
-using System.Text;
+using System.Buffers;
 
 namespace TextClassification.Model.Text;
+
+/// <summary>Receives tokens as spans over a buffer that is reused: copy what must outlive the call.</summary>
+public interface ITokenSink
+{
+    void Add(ReadOnlySpan<char> token);
+}
 
 /// <summary>
 /// torchtext's <c>basic_english</c> tokenizer, reproduced exactly: Python's <c>str.lower()</c>, then the twelve
@@ -11,85 +17,110 @@ namespace TextClassification.Model.Text;
 /// <c>)</c>→" ) ", <c>!</c>→" ! ", <c>?</c>→" ? ", <c>;</c>→" ", <c>:</c>→" ", <c>\s+</c>→" ". Applied in order they
 /// reduce to: drop double quotes, replace "&lt;br /&gt;" by a space, and split on whitespace, ';' and ':' while
 /// emitting each of <c>' . , ( ) ! ?</c> as a token of its own (the padding spaces never create or break a
-/// "&lt;br /&gt;"). This single pass gives the same tokens without building the intermediate strings.
+/// "&lt;br /&gt;", and quotes are gone before it is matched). So one lowercasing pass into a pooled buffer and one
+/// scan give the same tokens without the intermediate strings, and token spans can be looked up without allocating.
 /// </remarks>
 public sealed class BasicEnglishTokenizer : ITokenizer
 {
+    private const string LineBreakTag = "<br />";
+
     public static BasicEnglishTokenizer Instance { get; } = new();
 
     public string Name => "basic_english";
 
     public IReadOnlyList<string> Tokenize(string text)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var tokens = new List<string>();
-        Tokenize(text, tokens.Add);
-        return tokens;
+        var sink = new StringListSink([]);
+        Tokenize(text, ref sink);
+        return sink.Tokens;
     }
 
-    /// <summary>Streams the tokens to <paramref name="onToken"/>; avoids the list for callers that map tokens to ids.</summary>
     public void Tokenize(string text, Action<string> onToken)
     {
-        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(onToken);
-        string normalized = RemoveLineBreakTags(PythonText.Lower(text, dropDoubleQuotes: true));
-        var current = new StringBuilder();
-        int i = 0;
-        while (i < normalized.Length)
+        foreach (var token in Tokenize(text))
         {
-            int codePoint = normalized.ConvertToUtf32OrSelf(i, out int width);
-            if (IsSeparator(codePoint))
+            onToken(token);
+        }
+    }
+
+    /// <summary>Streams token spans to <paramref name="sink"/>; specialised per sink type, no per-token allocation.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance API, like the other Tokenize overloads.")]
+    public void Tokenize<TSink>(string text, ref TSink sink)
+        where TSink : struct, ITokenSink
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        char[] rented = ArrayPool<char>.Shared.Rent(Math.Max(16, text.Length * 2)); // lowercasing at most doubles the length ('İ')
+        try
+        {
+            int length = PythonText.LowerInto(text, rented, dropDoubleQuotes: true);
+            Split(rented.AsSpan(0, length), ref sink);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
+    private static void Split<TSink>(ReadOnlySpan<char> s, ref TSink sink)
+        where TSink : struct, ITokenSink
+    {
+        int start = -1;
+        int i = 0;
+        while (i < s.Length)
+        {
+            char c = s[i];
+            int width = 1;
+            bool separator;
+            bool punctuation = false;
+            if (c < 0x80)
             {
-                Flush(current, onToken);
+                punctuation = c is '\'' or '.' or ',' or '(' or ')' or '!' or '?';
+                separator = c is ' ' or ';' or ':' or (>= '\t' and <= '\r') or (>= (char)0x1C and <= (char)0x1F);
+                if (c == '<' && s[i..].StartsWith(LineBreakTag, StringComparison.Ordinal))
+                {
+                    separator = true;
+                    width = LineBreakTag.Length;
+                }
             }
-            else if (IsPunctuationToken(codePoint))
+            else if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
             {
-                Flush(current, onToken);
-                onToken(PunctuationTokens[codePoint]);
+                width = 2;
+                separator = false; // no whitespace above U+FFFF
             }
             else
             {
-                current.Append(normalized, i, width);
+                separator = PythonText.IsSpace(c);
+            }
+
+            if (separator || punctuation)
+            {
+                if (start >= 0)
+                {
+                    sink.Add(s[start..i]);
+                    start = -1;
+                }
+                if (punctuation)
+                {
+                    sink.Add(s.Slice(i, 1));
+                }
+            }
+            else if (start < 0)
+            {
+                start = i;
             }
             i += width;
         }
-        Flush(current, onToken);
-    }
-
-    private static readonly Dictionary<int, string> PunctuationTokens = new()
-    {
-        ['\''] = "'", ['.'] = ".", [','] = ",", ['('] = "(", [')'] = ")", ['!'] = "!", ['?'] = "?",
-    };
-
-    private static bool IsPunctuationToken(int c) => c is '\'' or '.' or ',' or '(' or ')' or '!' or '?';
-
-    private static bool IsSeparator(int c) => c is ';' or ':' || PythonText.IsSpace(c);
-
-    private static string RemoveLineBreakTags(string text) =>
-        text.Contains("<br />", StringComparison.Ordinal) ? text.Replace("<br />", " ", StringComparison.Ordinal) : text;
-
-    private static void Flush(StringBuilder current, Action<string> onToken)
-    {
-        if (current.Length > 0)
+        if (start >= 0)
         {
-            onToken(current.ToString());
-            current.Clear();
+            sink.Add(s[start..]);
         }
     }
-}
 
-internal static class CharExtensions
-{
-    /// <summary>The code point at <paramref name="index"/>; a lone surrogate stands for itself, as in Python.</summary>
-    public static int ConvertToUtf32OrSelf(this string s, int index, out int width)
+    private readonly struct StringListSink(List<string> tokens) : ITokenSink
     {
-        char c = s[index];
-        if (char.IsHighSurrogate(c) && index + 1 < s.Length && char.IsLowSurrogate(s[index + 1]))
-        {
-            width = 2;
-            return char.ConvertToUtf32(c, s[index + 1]);
-        }
-        width = 1;
-        return c;
+        public List<string> Tokens { get; } = tokens;
+
+        public void Add(ReadOnlySpan<char> token) => Tokens.Add(token.ToString());
     }
 }

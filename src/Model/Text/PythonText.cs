@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace TextClassification.Model.Text;
 
 /// <summary>Python's <c>str.lower()</c> and <c>str.isspace()</c>, from tables generated out of Python itself.</summary>
@@ -18,7 +16,18 @@ public static class PythonText
 
     internal static string Lower(string text, bool dropDoubleQuotes)
     {
-        var builder = new StringBuilder(text.Length);
+        ArgumentNullException.ThrowIfNull(text);
+        char[] buffer = new char[text.Length * 2];
+        return new string(buffer, 0, LowerInto(text, buffer, dropDoubleQuotes));
+    }
+
+    /// <summary>
+    /// Writes <c>text.lower()</c> into <paramref name="destination"/> (at least twice the text's length: only 'İ'
+    /// grows, to two chars) and returns the length written; optionally drops '"' as basic_english's second rule does.
+    /// </summary>
+    internal static int LowerInto(string text, Span<char> destination, bool dropDoubleQuotes)
+    {
+        int written = 0;
         int i = 0;
         while (i < text.Length)
         {
@@ -27,7 +36,7 @@ public static class PythonText
             {
                 if (!(dropDoubleQuotes && c == '"'))
                 {
-                    builder.Append(c is >= 'A' and <= 'Z' ? (char)(c + 32) : c);
+                    destination[written++] = c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
                 }
                 i++;
                 continue;
@@ -35,19 +44,21 @@ public static class PythonText
             int codePoint = text.ConvertToUtf32OrSelf(i, out int width);
             if (codePoint == CapitalSigma)
             {
-                builder.Append(IsFinalSigma(text, i) ? 'ς' : 'σ');
+                destination[written++] = IsFinalSigma(text, i) ? 'ς' : 'σ';
             }
             else if (LowerMap.TryGetValue(codePoint, out string? lower))
             {
-                builder.Append(lower);
+                lower.CopyTo(destination[written..]);
+                written += lower.Length;
             }
             else
             {
-                builder.Append(text, i, width);
+                text.AsSpan(i, width).CopyTo(destination[written..]);
+                written += width;
             }
             i += width;
         }
-        return builder.ToString();
+        return written;
     }
 
     // CPython's handle_capital_sigma: cased, case-ignorable*, Σ, not followed by case-ignorable* then cased.

@@ -11,6 +11,7 @@ public sealed class Vocabulary
     public const string UnknownToken = "<unk>";
 
     private readonly Dictionary<string, int> stoi;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> spanLookup;
     private readonly string[] itos;
 
     public Vocabulary(IEnumerable<string> itos, string defaultToken = UnknownToken)
@@ -34,6 +35,7 @@ public sealed class Vocabulary
             throw new ArgumentException($"the vocabulary has no \"{defaultToken}\" token for unknown words", nameof(itos));
         }
         DefaultIndex = defaultIndex;
+        spanLookup = stoi.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>String to id, as torchtext's <c>vocab.get_stoi()</c> / the notes' <c>field.vocab.stoi</c>.</summary>
@@ -50,7 +52,23 @@ public sealed class Vocabulary
     /// <summary>The id of <paramref name="token"/>, or <see cref="DefaultIndex"/> when it is not in the vocabulary.</summary>
     public int this[string token] => stoi.TryGetValue(token, out int id) ? id : DefaultIndex;
 
+    /// <summary>As <see cref="this[string]"/> without allocating a string for the token.</summary>
+    public int this[ReadOnlySpan<char> token] => spanLookup.TryGetValue(token, out int id) ? id : DefaultIndex;
+
     public bool Contains(string token) => stoi.ContainsKey(token);
+
+    /// <summary>Tokenizes <paramref name="text"/> and appends the ids (the notes' "indexing") to <paramref name="ids"/>.</summary>
+    public void Encode(string text, BasicEnglishTokenizer tokenizer, List<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var sink = new IdSink(this, ids);
+        tokenizer.Tokenize(text, ref sink);
+    }
+
+    private readonly struct IdSink(Vocabulary vocabulary, List<int> ids) : ITokenSink
+    {
+        public void Add(ReadOnlySpan<char> token) => ids.Add(vocabulary[token]);
+    }
 
     /// <summary>Builds a vocabulary from tokenized texts like <c>build_vocab_from_iterator(..., specials=["&lt;unk&gt;"])</c>.</summary>
     public static Vocabulary Build(IEnumerable<IEnumerable<string>> tokenizedTexts, int minFreq = 1, int? maxTokens = null, IReadOnlyList<string>? specials = null)
