@@ -33,6 +33,7 @@ public sealed class DataFileTests
     [InlineData("d.jsonl", "{\"text\": \"a\", \"label\": \"x\"}\n[1]\n", ":2: is a JSON array")]
     [InlineData("d.jsonl", "{\"text\": 5, \"label\": \"x\"}\n", ":1: needs a string \"text\"")]
     [InlineData("d.jsonl", "{\"text\": \"a\"}\n", ":1: needs a \"label\"")]
+    [InlineData("d.jsonl", "{\"text\": \"a\\ud800b\", \"label\": \"x\"}\n", ":1: \"text\" holds an unpaired UTF-16 surrogate")]
     [InlineData("d.csv", "text,label\na,b\nc\n", ":3: has 1 field(s); the header has 2")]
     [InlineData("d.csv", "body,category\na,b\n", ":1: header must name a \"text\" and a \"label\" column")]
     [InlineData("d.csv", "text,label\n\"open,b\n", ":2: a quoted field is not closed")]

@@ -94,6 +94,10 @@ public static class DataFile
                 {
                     throw new DataFormatException(path, lineNumber, "needs a string \"text\"");
                 }
+                if (!IsValidUtf16(text))
+                {
+                    throw new DataFormatException(path, lineNumber, "\"text\" holds an unpaired UTF-16 surrogate escape (e.g. \\ud800), which is not text");
+                }
                 if (!requireLabels)
                 {
                     records.Add(new LabeledText(text.GetString()!, "", lineNumber));
@@ -146,6 +150,19 @@ public static class DataFile
             throw new DataFormatException(path, parser.RecordLine, ex.Message, ex);
         }
         return records;
+    }
+
+    private static bool IsValidUtf16(JsonElement value)
+    {
+        try
+        {
+            _ = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static LabeledText Validate(string path, int line, string text, string label)
