@@ -46,6 +46,16 @@ public sealed class TextClassifier : Module<Tensor, Tensor, Tensor>
     /// <summary>Logits for many texts given as one flat id tensor plus the start offset of each text (no padding).</summary>
     public override Tensor forward(Tensor text, Tensor offsets) => fc.forward(embedding.forward(text, offsets, null));
 
+    /// <summary>The EmbeddingBag stage alone: one mean feature vector per text (rows are independent of each other).</summary>
+    public Tensor Embed(Tensor text, Tensor offsets) => embedding.forward(text, offsets, null);
+
+    /// <summary>A copy of the Linear layer's weight (row-major, [classes, dim]) and bias.</summary>
+    public (float[] Weight, float[] Bias) CopyLinear()
+    {
+        using var noGrad = torch.no_grad();
+        return (fc.weight.contiguous().data<float>().ToArray(), fc.bias!.data<float>().ToArray());
+    }
+
     private void InitWeights(Generator? generator)
     {
         using var noGrad = torch.no_grad();
