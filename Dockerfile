@@ -1,0 +1,46 @@
+# Text classification server: multi-stage build (SDK) -> runtime image (ASP.NET Core), linux-x64 only.
+# Keep in step with scripts/publish-smoke.sh, which runs the same publish and the same start command without Docker.
+#
+#   docker build -t textclf-server .
+#   docker run -d --name textclf -p 5000:5000 -v textclf-certs:/app/.certs textclf-server
+#   docker cp textclf:/app/.certs/cert.pem . && curl --cacert cert.pem https://localhost:5000/health
+#
+# Settings are environment variables with "__" for ":" (see docs/server.md), e.g.
+#   -e Model__Path=/models/mine -v /host/bundle:/models/mine:ro          another model bundle
+#   -e Tls__CertificateDirectory=/certs -v /host/certs:/certs            where the self-signed certificate is kept
+#   -e Kestrel__Certificates__Default__Path=/tls/cert.pem \
+#   -e Kestrel__Certificates__Default__KeyPath=/tls/key.pem -v /host/tls:/tls:ro   your own certificate
+#   -e ASPNETCORE_URLS=https://+:8443                                    another port (the HEALTHCHECK follows it)
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+
+# Restore from the project files alone, so the large TorchSharp/libtorch packages stay in a cached layer.
+COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props ./
+COPY build/ build/
+COPY src/Model/Model.csproj src/Model/
+COPY src/Server/Server.csproj src/Server/
+RUN dotnet restore src/Server/Server.csproj -r linux-x64
+
+COPY appsettings.json ./
+COPY models/ models/
+COPY src/Model/ src/Model/
+COPY src/Server/ src/Server/
+# The same publish as scripts/publish-smoke.sh. -r linux-x64 copies only the linux-x64 libtorch natives; the
+# appsettings.json and models/default are copied beside Server.dll by the project. The build stage and the runtime
+# stage below share a distribution, so the LibTorchSharp libstdc++ check (build/LibTorchSharpCompat.targets) holds for both.
+RUN dotnet publish src/Server/Server.csproj -c Release -r linux-x64 --self-contained false --no-restore -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app ./
+# The self-signed certificate is generated into /app/.certs (Tls:CertificateDirectory=.certs, relative to the working
+# directory) on first start; mount a volume there to keep it across containers.
+RUN mkdir -p /app/.certs && chown "$APP_UID" /app/.certs
+USER $APP_UID
+# Urls comes from appsettings.json (https://*:5000); clear the base image's HTTP port so it does not compete.
+ENV ASPNETCORE_HTTP_PORTS=
+EXPOSE 5000
+# The runtime image has no curl: the server binary probes its own /health/live (exit 0 on 200).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["dotnet", "/app/Server.dll", "--healthcheck"]
+ENTRYPOINT ["dotnet", "/app/Server.dll"]

@@ -1,0 +1,122 @@
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using TextClassification.Model.Inference;
+using TextClassification.Server.Hosting;
+using TorchSharp;
+
+namespace TextClassification.Server.Inference;
+
+/// <summary>
+/// Loads the bundle at startup: sets torch's intra-op threads, loads config, vocabulary and weights
+/// (load_state_dict + eval() happen in <see cref="Predictor.Load"/>), runs one warm-up forward, then publishes the
+/// model in <see cref="ModelHolder"/>, which turns <c>/health</c> healthy. A failure stops startup when
+/// <see cref="ModelOptions.Required"/>; otherwise it is logged and the server answers 503.
+/// Loading starts before Kestrel does and runs alongside it, which keeps cold start short; the host counts as started
+/// once loading has finished. Starting it earlier (before the host is built) does not help: libtorch initialises
+/// inside dlopen, holding the dynamic loader's lock, which stalls every other thread's first native call meanwhile.
+/// </summary>
+internal sealed partial class ModelLoader(
+    ModelHolder holder,
+    IOptions<ModelOptions> modelOptions,
+    IOptions<InferenceOptions> inferenceOptions,
+    TimeProvider time,
+    ILogger<ModelLoader> logger) : IHostedLifecycleService, IAsyncDisposable
+{
+    private const string WarmupText = "warm up";
+
+    private Task<Exception?>? loading;
+
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        var options = modelOptions.Value;
+        int threads = inferenceOptions.Value.IntraOpThreads;
+        loading = Task.Run(() => Load(options.Path, threads), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var failure = await (loading ?? Task.FromResult<Exception?>(null)).ConfigureAwait(false);
+        if (failure is null)
+        {
+            return;
+        }
+        if (modelOptions.Value.Required)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+        LogServingWithoutModel(logger, holder.Failure ?? failure.Message);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Waits for a load still running (when startup failed elsewhere, or on a stop during startup): exiting while
+    /// another thread is inside libtorch runs its static destructors under that thread and corrupts the native heap.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (loading is { } running)
+        {
+            await running.ConfigureAwait(false);
+        }
+    }
+
+    private Exception? Load(string configuredPath, int threads)
+    {
+        try
+        {
+            long start = time.GetTimestamp();
+            torch.set_num_threads(threads);
+            var predictor = Predictor.Load(ModelPaths.Resolve(configuredPath));
+            var loaded = time.GetElapsedTime(start);
+            try
+            {
+                long warmupStart = time.GetTimestamp();
+                predictor.Predict([WarmupText]);
+                var warmup = time.GetElapsedTime(warmupStart);
+                var config = predictor.Bundle.Config;
+                JsonElement? provenance = config.Provenance is { } recorded ? JsonSerializer.SerializeToElement(recorded, ServerJsonContext.Default.JsonObject) : null;
+                var model = new LoadedModel(predictor, time.GetUtcNow(), loaded, warmup, provenance);
+                holder.Swap(model)?.Predictor.Dispose();
+                string labels = string.Join(", ", predictor.Labels);
+                LogModelLoaded(logger, predictor.Bundle.Directory, config.Architecture, labels, predictor.Bundle.ParameterCount,
+                    predictor.Bundle.WeightsSha256, loaded.TotalMilliseconds, warmup.TotalMilliseconds, threads);
+                return null;
+            }
+            catch
+            {
+                predictor.Dispose();
+                throw;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // ModelLoadException names the file and the problem; anything else (e.g. libtorch failing to load) is described as one line.
+            string reason = StartupFailure.Describe(ex);
+            holder.Fail(reason);
+            LogModelLoadFailed(logger, reason);
+            return ex;
+        }
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information,
+        Message = "Model loaded from {Directory}: {Architecture}, labels [{Labels}], {ParameterCount} parameters, weights sha256 {WeightsSha256}; "
+            + "load {LoadMilliseconds:F0} ms, warm-up {WarmupMilliseconds:F1} ms, {IntraOpThreads} intra-op thread(s)")]
+    private static partial void LogModelLoaded(ILogger logger, string directory, string? architecture, string labels, long parameterCount,
+        string weightsSha256, double loadMilliseconds, double warmupMilliseconds, int intraOpThreads);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Model not loaded: {Reason}")]
+    private static partial void LogModelLoadFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning,
+        Message = "Model:Required is false, so the server stays up without a model and answers 503 on /health and /predict: {Reason}")]
+    private static partial void LogServingWithoutModel(ILogger logger, string reason);
+}

@@ -1,0 +1,59 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using TextClassification.Server.Errors;
+using TextClassification.Server.Inference;
+using TextClassification.Server.OpenApi;
+using TextClassification.Server.Predictions;
+
+namespace TextClassification.Server.Info;
+
+internal static class InfoEndpoints
+{
+    public const string ServiceName = "textclf-server";
+
+    private static readonly string Version = typeof(InfoEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(InfoEndpoints).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    public static RouteGroupBuilder MapInfo(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("").WithTags("Service");
+
+        group.MapGet("/", GetServiceInfo)
+            .WithName("ServiceInfo")
+            .WithSummary("Service name, version, model summary, limits and links");
+
+        group.MapGet("/model", GetModel)
+            .WithName("Model")
+            .WithSummary("The served model: architecture, labels, sizes, weights checksum, load time and provenance")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        return group;
+    }
+
+    public static Ok<ServiceInfo> GetServiceInfo(ModelHolder models, IOptions<ModelOptions> modelOptions,
+        IOptions<KestrelServerOptions> serverOptions, IOptions<ApiDocsOptions> docsOptions)
+    {
+        var model = models.Current;
+        var config = model?.Predictor.Bundle.Config;
+        var summary = new ModelSummary(models.Status.ToString(), config?.Architecture, model?.Predictor.Labels, model?.Predictor.Bundle.WeightsSha256, models.Failure);
+        var limits = new ServiceLimits(modelOptions.Value.MaxBatchSize, serverOptions.Value.Limits.MaxRequestBodySize, PredictRequestParser.MaxDepth);
+        bool docs = docsOptions.Value.Enabled;
+        var links = new ServiceLinks(docs ? ApiDocs.UiPath : null, docs ? ApiDocs.DocumentPath : null, "/predict", "/health", "/health/live", "/model");
+        return TypedResults.Ok(new ServiceInfo(ServiceName, Version, summary, limits, links));
+    }
+
+    public static Results<Ok<ModelInfo>, ProblemHttpResult> GetModel(ModelHolder models)
+    {
+        if (models.Current is not { } model)
+        {
+            return Problems.ModelNotReady(models.Failure is { } failure ? $"No model is loaded: {failure}" : "The model is still loading; retry shortly.");
+        }
+        var bundle = model.Predictor.Bundle;
+        var config = bundle.Config;
+        return TypedResults.Ok(new ModelInfo(config.Architecture!, bundle.Labels, config.VocabSize!.Value, config.EmbedDim!.Value, config.NumClass!.Value,
+            bundle.ParameterCount, config.Tokenizer!, bundle.WeightsSha256, config.Weights!, bundle.Directory, model.LoadedAt,
+            model.LoadDuration.TotalMilliseconds, model.WarmupDuration.TotalMilliseconds, model.Provenance));
+    }
+}

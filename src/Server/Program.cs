@@ -1,0 +1,54 @@
+using TextClassification.Server;
+using TextClassification.Server.Errors;
+using TextClassification.Server.Health;
+using TextClassification.Server.Hosting;
+using TextClassification.Server.Inference;
+using TextClassification.Server.Info;
+using TextClassification.Server.OpenApi;
+using TextClassification.Server.Predictions;
+using TextClassification.Server.Tls;
+
+// The container HEALTHCHECK: probe the running server and exit, without starting a host.
+if (HealthProbe.IsRequested(args))
+{
+    return await HealthProbe.RunAsync(args);
+}
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+
+    // Configure settings: appsettings.json from beside the binary; ASPNETCORE_* variables and the command line override it
+    builder.Configuration.UseSettingsBesideBinary();
+
+    // Configure logging: a failed start is reported below as one line, not by the host with a stack trace
+    builder.Logging.AddStartupFailureFilter();
+
+    // Configure Kestrel: limits from the Kestrel section; HTTPS with TLS 1.2/1.3, AEAD suites only, and the configured
+    // certificate or a persisted self-signed one
+    builder.Services.AddKestrelSettings();
+    builder.Services.AddTls();
+
+    // Configure JSON, problem details, the model and inference, health checks and Swagger
+    builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
+    builder.Services.AddApiProblemDetails();
+    builder.Services.AddInference();
+    builder.Services.AddApiDocs();
+
+    await using var app = builder.Build();
+
+    // Configure the pipeline: errors become problem details, then docs and endpoints
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseApiDocs();
+    app.MapInfo();
+    app.MapHealth();
+    app.MapPredictions();
+
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (StartupFailure.Report(ex))
+{
+    return StartupFailure.ExitCode;
+}

@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using TextClassification.Server.Health;
+using TextClassification.Server.Info;
+using TextClassification.Server.Predictions;
+
+namespace TextClassification.Server;
+
+/// <summary>Source-generated JSON for every DTO the API reads or writes (camelCase, as ASP.NET Core's web defaults).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(PredictTextRequest))]
+[JsonSerializable(typeof(PredictBatchRequest))]
+[JsonSerializable(typeof(PredictionResult))]
+[JsonSerializable(typeof(BatchPredictionResult))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(LivenessResponse))]
+[JsonSerializable(typeof(ServiceInfo))]
+[JsonSerializable(typeof(ModelInfo))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class ServerJsonContext : JsonSerializerContext;

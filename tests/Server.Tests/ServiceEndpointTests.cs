@@ -1,0 +1,190 @@
+using System.Net;
+using System.Text.Json;
+using TextClassification.Server.Tests.Infrastructure;
+
+namespace TextClassification.Server.Tests;
+
+public sealed class ServiceEndpointTests(ServerFactory factory) : IClassFixture<ServerFactory>
+{
+    [Fact]
+    public async Task RootDescribesTheServiceModelLimitsAndLinks()
+    {
+        var info = await ServerFactory.ReadOkAsync(await factory.Client.GetAsync(new Uri("/", UriKind.Relative)));
+
+        Assert.Equal("textclf-server", info.GetProperty("name").GetString());
+        Assert.False(string.IsNullOrEmpty(info.GetProperty("version").GetString()));
+        var model = info.GetProperty("model");
+        Assert.Equal("Ready", model.GetProperty("status").GetString());
+        Assert.Equal(TinyBundle.Labels, model.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        var limits = info.GetProperty("limits");
+        Assert.Equal(256, limits.GetProperty("maxBatchSize").GetInt32());
+        Assert.Equal(1_048_576, limits.GetProperty("maxRequestBodySize").GetInt64());
+        var links = info.GetProperty("links");
+        Assert.Equal("/swagger", links.GetProperty("swagger").GetString());
+        Assert.Equal("/predict", links.GetProperty("predict").GetString());
+        Assert.Equal("/health", links.GetProperty("health").GetString());
+    }
+
+    [Fact]
+    public async Task HealthIsHealthyOnceTheModelIsLoaded()
+    {
+        var response = await factory.Client.GetAsync(new Uri("/health", UriKind.Relative));
+
+        var health = await ServerFactory.ReadOkAsync(response);
+        Assert.Equal("Healthy", health.GetProperty("status").GetString());
+        Assert.Equal("Healthy", health.GetProperty("checks")[0].GetProperty("status").GetString());
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
+    public async Task LivenessAnswers200()
+    {
+        var live = await ServerFactory.ReadOkAsync(await factory.Client.GetAsync(new Uri("/health/live", UriKind.Relative)));
+
+        Assert.Equal("Healthy", live.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task ModelDescribesTheServedBundle()
+    {
+        var model = await ServerFactory.ReadOkAsync(await factory.Client.GetAsync(new Uri("/model", UriKind.Relative)));
+
+        Assert.Equal("text_classification", model.GetProperty("architecture").GetString());
+        Assert.Equal(TinyBundle.Labels, model.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        long vocab = model.GetProperty("vocabSize").GetInt64();
+        Assert.Equal(8, model.GetProperty("embedDim").GetInt64());
+        Assert.Equal(vocab * 8 + 2 * 8 + 2, model.GetProperty("parameterCount").GetInt64());
+        string sha = model.GetProperty("weightsSha256").GetString()!;
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(TinyBundle.Path, "model_weights.pth")))), sha);
+        Assert.True(model.GetProperty("loadMilliseconds").GetDouble() > 0);
+        Assert.True(model.GetProperty("loadedAt").GetDateTimeOffset() <= DateTimeOffset.UtcNow);
+        Assert.Equal("Server.Tests", model.GetProperty("provenance").GetProperty("trainer").GetString());
+    }
+
+    [Theory]
+    [InlineData("/nope")]
+    [InlineData("/predict/extra")]
+    [InlineData("/health/ready/now")]
+    [InlineData("/%2e%2e/%2e%2e/etc/passwd")]
+    [InlineData("/..%2f..%2fetc%2fpasswd")]
+    [InlineData("/swagger/..%2f..%2f..%2fetc%2fpasswd")]
+    [InlineData("/appsettings.json")]
+    [InlineData("/Server.dll")]
+    public async Task UnknownPathsAnswer404WithoutFileContents(string path)
+    {
+        var response = await factory.Client.GetAsync(new Uri(path, UriKind.Relative));
+
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{path}: {(int)response.StatusCode}");
+        Assert.DoesNotContain("root:", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"Model\"", body, StringComparison.Ordinal);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            await ServerFactory.ReadProblemAsync(response, HttpStatusCode.NotFound);
+        }
+    }
+
+    [Fact]
+    public async Task SwaggerDocumentDescribesEveryEndpointWithItsErrors()
+    {
+        var document = await ServerFactory.ReadOkAsync(await factory.Client.GetAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative)));
+
+        var paths = document.GetProperty("paths");
+        Assert.Equal(["/", "/health", "/health/live", "/model", "/predict"], paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        var predict = paths.GetProperty("/predict").GetProperty("post");
+        var requestBody = predict.GetProperty("requestBody").GetProperty("content").GetProperty("application/json");
+        Assert.Contains("Congratulations", requestBody.GetProperty("examples").GetProperty("one text").GetProperty("value").GetProperty("text").GetString(),
+            StringComparison.Ordinal);
+        var responses = predict.GetProperty("responses");
+        foreach (string status in new[] { "400", "413", "415", "503" })
+        {
+            var problem = responses.GetProperty(status).GetProperty("content").GetProperty("application/problem+json").GetProperty("schema");
+            Assert.EndsWith("ProblemDetails", problem.GetProperty("$ref").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(2, responses.GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("oneOf").GetArrayLength());
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.Equal(2, requestBody.GetProperty("schema").GetProperty("oneOf").GetArrayLength());
+        Assert.Contains("text", schemas.GetProperty("PredictTextRequest").GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.Contains("texts", schemas.GetProperty("PredictBatchRequest").GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.True(schemas.TryGetProperty("PredictionResult", out _));
+        Assert.Equal("503", paths.GetProperty("/health").GetProperty("get").GetProperty("responses").EnumerateObject().Last().Name);
+    }
+
+    [Fact]
+    public async Task SwaggerUiIsServed()
+    {
+        var response = await factory.Client.GetAsync(new Uri("/swagger/index.html", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ResponsesAreCamelCaseJson()
+    {
+        var response = await factory.PostJsonAsync("""{"texts":["hello"]}""");
+
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.StartsWith("{\"predictions\":[{\"label\":", text, StringComparison.Ordinal);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+        Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(text).RootElement.ValueKind);
+    }
+}
+
+public sealed class SwaggerDisabledTests(SwaggerDisabledFactory factory) : IClassFixture<SwaggerDisabledFactory>
+{
+    [Theory]
+    [InlineData("/swagger/v1/swagger.json")]
+    [InlineData("/swagger/index.html")]
+    [InlineData("/swagger")]
+    public async Task SwaggerIsNotServedWhenDisabled(string path)
+    {
+        var response = await factory.Client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task RootOmitsTheSwaggerLinkWhenDisabled()
+    {
+        var info = await ServerFactory.ReadOkAsync(await factory.Client.GetAsync(new Uri("/", UriKind.Relative)));
+
+        Assert.Equal(JsonValueKind.Null, info.GetProperty("links").GetProperty("swagger").ValueKind);
+    }
+}
+
+public sealed class UnavailableModelTests(UnavailableModelFactory factory) : IClassFixture<UnavailableModelFactory>
+{
+    [Fact]
+    public async Task HealthAnswers503AndSaysWhyWhenTheModelCouldNotBeLoaded()
+    {
+        var response = await factory.Client.GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Unhealthy", health.GetProperty("status").GetString());
+        Assert.Contains(UnavailableModelFactory.MissingPath, health.GetProperty("checks")[0].GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PredictAnswers503WhenTheModelCouldNotBeLoaded()
+    {
+        var problem = await ServerFactory.ReadProblemAsync(await factory.PostJsonAsync("""{"text":"hello"}"""), HttpStatusCode.ServiceUnavailable);
+
+        Assert.Contains("does not exist", problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelAnswers503WhenTheModelCouldNotBeLoaded()
+    {
+        await ServerFactory.ReadProblemAsync(await factory.Client.GetAsync(new Uri("/model", UriKind.Relative)), HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Fact]
+    public async Task LivenessAndRootStillAnswer200()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await factory.Client.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
+        var info = await ServerFactory.ReadOkAsync(await factory.Client.GetAsync(new Uri("/", UriKind.Relative)));
+        Assert.Equal("Failed", info.GetProperty("model").GetProperty("status").GetString());
+    }
+}
