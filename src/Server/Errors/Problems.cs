@@ -20,6 +20,10 @@ internal static class Problems
     public static ProblemHttpResult UnsupportedMediaType(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", type: UnsupportedMediaTypeType);
 
+    /// <summary>The inference queue is full; the caller sets Retry-After.</summary>
+    public static ProblemHttpResult Overloaded(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Server busy", type: ServiceUnavailableType);
+
     public static ProblemHttpResult ModelNotReady(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model not ready", type: ServiceUnavailableType);
 }

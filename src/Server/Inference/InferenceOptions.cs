@@ -13,4 +13,20 @@ internal sealed class InferenceOptions
     /// </summary>
     [Range(1, 1024, ErrorMessage = "Inference:IntraOpThreads must be between {1} and {2}")]
     public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>Most texts coalesced into one EmbeddingBag forward (across concurrent requests).</summary>
+    [Range(1, 100_000, ErrorMessage = "Inference:MaxBatchSize must be between {1} and {2}")]
+    public int MaxBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// Microseconds a batch that is not full may wait for more requests. 0 (the default, like Triton's dynamic
+    /// batcher) takes whatever is queued when no batch is running: no added latency, and batches grow with load.
+    /// Waits are timer-based, so values under a millisecond round up to about one.
+    /// </summary>
+    [Range(0, 10_000_000, ErrorMessage = "Inference:MaxBatchDelay must be between {1} and {2} microseconds")]
+    public int MaxBatchDelay { get; set; }
+
+    /// <summary>Most texts waiting for inference; past it requests get 503 with Retry-After instead of queueing.</summary>
+    [Range(1, 10_000_000, ErrorMessage = "Inference:QueueCapacity must be between {1} and {2}")]
+    public int QueueCapacity { get; set; } = 4096;
 }

@@ -11,7 +11,7 @@ internal static class InferenceServiceCollectionExtensions
         services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ModelHolder>();
-        services.AddSingleton<IPredictionService, DirectPredictionService>();
+        services.AddSingleton<IPredictionService, BatchingPredictionService>();
         services.AddHostedService<ModelLoader>();
         services.AddHealthChecks().AddCheck<ModelHealthCheck>(ModelHealthCheckName);
         return services;

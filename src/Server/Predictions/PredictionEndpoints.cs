@@ -56,7 +56,16 @@ internal static class PredictionEndpoints
                 return Problems.InvalidRequest(problem!);
             }
         }
-        var batch = await predictions.PredictAsync(input!.Texts, cancellationToken);
+        PredictionBatch batch;
+        try
+        {
+            batch = await predictions.PredictAsync(input!.Texts, cancellationToken);
+        }
+        catch (InferenceQueueFullException ex)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Problems.Overloaded(ex.Message);
+        }
         if (!input.IsBatch)
         {
             return TypedResults.Ok(ToResult(batch.Predictions[0], batch.Labels));

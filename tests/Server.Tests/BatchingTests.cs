@@ -1,0 +1,113 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using TextClassification.Server.Inference;
+using TextClassification.Server.Tests.Infrastructure;
+
+namespace TextClassification.Server.Tests;
+
+/// <summary>A batcher that waits <see cref="Delay"/> for more requests and queues at most <see cref="Capacity"/> texts.</summary>
+public sealed class SlowBatchFactory : ServerFactory
+{
+    public const int Capacity = 2;
+    public static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(1500);
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    {
+        ["Inference:QueueCapacity"] = Capacity.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Inference:MaxBatchDelay"] = ((int)Delay.TotalMicroseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Inference:MaxBatchSize"] = "100",
+    };
+
+    internal BatchingPredictionService Batcher => (BatchingPredictionService)Services.GetRequiredService<IPredictionService>();
+}
+
+public sealed class BatchingTests : IClassFixture<ServerFactory>
+{
+    private readonly ServerFactory factory;
+
+    public BatchingTests(ServerFactory factory) => this.factory = factory;
+
+    [Fact]
+    public async Task ConcurrentRequestsShareForwardsAndGetTheirOwnAnswersInOrder()
+    {
+        string[] texts = ["win a free prize now", "meeting moved to monday", ";;; :::", "cheap pills", "the report is attached"];
+        var alone = new List<string>();
+        foreach (var text in texts)
+        {
+            alone.Add(await (await factory.PostJsonAsync($"{{\"text\": \"{text}\"}}")).Content.ReadAsStringAsync());
+        }
+        var batcher = (BatchingPredictionService)factory.Services.GetRequiredService<IPredictionService>();
+        var before = batcher.Totals;
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => factory.PostJsonAsync($"{{\"text\": \"{texts[i % texts.Length]}\"}}")));
+        for (int i = 0; i < responses.Length; i++)
+        {
+            Assert.Equal(alone[i % texts.Length], await responses[i].Content.ReadAsStringAsync());
+        }
+        var after = batcher.Totals;
+        Assert.Equal(200, after.Texts - before.Texts);
+        Assert.True(after.Batches - before.Batches < 200, $"200 concurrent requests ran in {after.Batches - before.Batches} forwards; expected some to share one");
+        Assert.Equal(0, batcher.QueuedTexts);
+    }
+
+    [Fact]
+    public async Task ABatchRequestIsAnsweredInOrderAlongsideOthers()
+    {
+        var single = await ServerFactory.ReadOkAsync(await factory.PostJsonAsync("{\"text\": \"free prize\"}"));
+        var tasks = Enumerable.Range(0, 20).Select(_ => factory.PostJsonAsync("{\"texts\": [\"free prize\", \"lunch meeting\", \"free prize\"]}")).ToList();
+        foreach (var response in await Task.WhenAll(tasks))
+        {
+            var predictions = (await ServerFactory.ReadOkAsync(response)).GetProperty("predictions");
+            Assert.Equal(single.GetRawText(), predictions[0].GetRawText());
+            Assert.Equal(single.GetRawText(), predictions[2].GetRawText());
+        }
+    }
+}
+
+public sealed class BatchQueueTests : IClassFixture<SlowBatchFactory>
+{
+    private readonly SlowBatchFactory factory;
+
+    public BatchQueueTests(SlowBatchFactory factory) => this.factory = factory;
+
+    [Fact]
+    public async Task AFullQueueAnswers503WithRetryAfterInsteadOfGrowing()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, SlowBatchFactory.Capacity + 1).Select(_ => factory.PostJsonAsync("{\"text\": \"free prize\"}")));
+        var rejected = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(TimeSpan.FromSeconds(1), rejected.Headers.RetryAfter?.Delta);
+        var problem = await ServerFactory.ReadProblemAsync(rejected, HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("queue is full", problem.Detail, StringComparison.Ordinal);
+        Assert.Equal(SlowBatchFactory.Capacity, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(0, factory.Batcher.QueuedTexts);
+    }
+
+    [Fact]
+    public async Task ARequestWhoseClientWentAwayLeavesTheQueue()
+    {
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
+        {
+            var abandoned = Enumerable.Range(0, SlowBatchFactory.Capacity).Select(_ => factory.Client.PostAsync(new Uri("/predict", UriKind.Relative),
+                new StringContent("{\"text\": \"free prize\"}", System.Text.Encoding.UTF8, "application/json"), cancel.Token));
+            foreach (var request in abandoned)
+            {
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+            }
+        }
+        // Released when the client goes away, not when the (deliberately slow) batch would have run.
+        await WaitUntilAsync(() => factory.Batcher.QueuedTexts == 0, SlowBatchFactory.Delay / 2);
+
+        // Had the abandoned texts stayed queued, this would be refused as over capacity.
+        var response = await factory.PostJsonAsync("{\"text\": \"free prize\"}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the queue to empty");
+            await Task.Delay(20);
+        }
+    }
+}
