@@ -33,7 +33,7 @@ static void Measure(string name, int items, Action action)
     action(); // warm-up (JIT, allocator)
     var samples = new List<double>();
     long allocated = 0;
-    for (int run = 0; run < 5; run++)
+    for (int run = 0; run < 9; run++)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
         var watch = Stopwatch.StartNew();

@@ -68,6 +68,21 @@ public sealed class VocabularyTests
     }
 
     [Fact]
+    public void SpanLookupAgreesWithStoiForEveryTokenAndMissesUnknownOnes()
+    {
+        var vocabulary = Vocabulary.Load(Path.Combine(RepoPaths.DefaultModel, "vocab.json"));
+        foreach (var (token, id) in vocabulary.Stoi)
+        {
+            Assert.Equal(id, vocabulary[token.AsSpan()]);
+        }
+        foreach (var unknown in new[] { "", "zzzzqqqq", "spam ", "<UNK>", "\U0001F600\U0001F600" })
+        {
+            Assert.Equal(vocabulary[unknown], vocabulary[unknown.AsSpan()]);
+        }
+        Assert.Equal(vocabulary.DefaultIndex, vocabulary["zzzzqqqq".AsSpan()]);
+    }
+
+    [Fact]
     public void RejectsDuplicatesAndMissingUnk()
     {
         Assert.Contains("twice", Assert.Throws<ArgumentException>(() => new Vocabulary(["<unk>", "a", "a"])).Message, StringComparison.Ordinal);

@@ -62,52 +62,63 @@ public sealed class BasicEnglishTokenizer : ITokenizer
         }
     }
 
+    private const byte TokenChar = 0;
+    private const byte Separator = 1;
+    private const byte Punctuation = 2;
+    private const byte MaybeLineBreak = 3;
+
+    // basic_english's view of each ASCII character.
+    private static readonly byte[] AsciiClasses = BuildAsciiClasses();
+
     private static void Split<TSink>(ReadOnlySpan<char> s, ref TSink sink)
         where TSink : struct, ITokenSink
     {
+        byte[] classes = AsciiClasses;
         int start = -1;
         int i = 0;
         while (i < s.Length)
         {
             char c = s[i];
             int width = 1;
-            bool separator;
-            bool punctuation = false;
+            byte kind;
             if (c < 0x80)
             {
-                punctuation = c is '\'' or '.' or ',' or '(' or ')' or '!' or '?';
-                separator = c is ' ' or ';' or ':' or (>= '\t' and <= '\r') or (>= (char)0x1C and <= (char)0x1F);
-                if (c == '<' && s[i..].StartsWith(LineBreakTag, StringComparison.Ordinal))
+                kind = classes[c];
+                if (kind == MaybeLineBreak)
                 {
-                    separator = true;
-                    width = LineBreakTag.Length;
+                    bool tag = s[i..].StartsWith(LineBreakTag, StringComparison.Ordinal);
+                    kind = tag ? Separator : TokenChar;
+                    width = tag ? LineBreakTag.Length : 1;
                 }
             }
             else if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
             {
                 width = 2;
-                separator = false; // no whitespace above U+FFFF
+                kind = TokenChar; // no whitespace above U+FFFF
             }
             else
             {
-                separator = PythonText.IsSpace(c);
+                kind = PythonText.IsSpace(c) ? Separator : TokenChar;
             }
 
-            if (separator || punctuation)
+            if (kind == TokenChar)
+            {
+                if (start < 0)
+                {
+                    start = i;
+                }
+            }
+            else
             {
                 if (start >= 0)
                 {
                     sink.Add(s[start..i]);
                     start = -1;
                 }
-                if (punctuation)
+                if (kind == Punctuation)
                 {
                     sink.Add(s.Slice(i, 1));
                 }
-            }
-            else if (start < 0)
-            {
-                start = i;
             }
             i += width;
         }
@@ -115,6 +126,22 @@ public sealed class BasicEnglishTokenizer : ITokenizer
         {
             sink.Add(s[start..]);
         }
+    }
+
+    private static byte[] BuildAsciiClasses()
+    {
+        var classes = new byte[128];
+        for (int c = 0; c < 128; c++)
+        {
+            classes[c] = c switch
+            {
+                '\'' or '.' or ',' or '(' or ')' or '!' or '?' => Punctuation,
+                ' ' or ';' or ':' or (>= '\t' and <= '\r') or (>= 0x1C and <= 0x1F) => Separator,
+                '<' => MaybeLineBreak,
+                _ => TokenChar,
+            };
+        }
+        return classes;
     }
 
     private readonly struct StringListSink(List<string> tokens) : ITokenSink

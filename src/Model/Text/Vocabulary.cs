@@ -11,7 +11,7 @@ public sealed class Vocabulary
     public const string UnknownToken = "<unk>";
 
     private readonly Dictionary<string, int> stoi;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> spanLookup;
+    private readonly TokenTable table;
     private readonly string[] itos;
 
     public Vocabulary(IEnumerable<string> itos, string defaultToken = UnknownToken)
@@ -35,7 +35,7 @@ public sealed class Vocabulary
             throw new ArgumentException($"the vocabulary has no \"{defaultToken}\" token for unknown words", nameof(itos));
         }
         DefaultIndex = defaultIndex;
-        spanLookup = stoi.GetAlternateLookup<ReadOnlySpan<char>>();
+        table = new TokenTable(this.itos);
     }
 
     /// <summary>String to id, as torchtext's <c>vocab.get_stoi()</c> / the notes' <c>field.vocab.stoi</c>.</summary>
@@ -53,7 +53,7 @@ public sealed class Vocabulary
     public int this[string token] => stoi.TryGetValue(token, out int id) ? id : DefaultIndex;
 
     /// <summary>As <see cref="this[string]"/> without allocating a string for the token.</summary>
-    public int this[ReadOnlySpan<char> token] => spanLookup.TryGetValue(token, out int id) ? id : DefaultIndex;
+    public int this[ReadOnlySpan<char> token] => table.Find(token) is var id and >= 0 ? id : DefaultIndex;
 
     public bool Contains(string token) => stoi.ContainsKey(token);
 
