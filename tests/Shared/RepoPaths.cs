@@ -1,6 +1,7 @@
-namespace TextClassification.Model.Tests;
+namespace TextClassification.Tests;
 
-/// <summary>Paths of committed files (fixtures, data, the default model), found from the repository root.</summary>
+/// <summary>Paths of committed files (fixtures, data, the default model, appsettings.json), from the repository root.</summary>
+/// <remarks>Compiled into both test projects (see their .csproj); the root comes from the RepoRoot assembly metadata.</remarks>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
@@ -11,11 +12,13 @@ internal static class RepoPaths
 
     public static string Data => Path.Combine(Root, "data", "spamassassin");
 
+    public static string AppSettings => Path.Combine(Root, "appsettings.json");
+
     private static string FindRoot()
     {
         string? root = typeof(RepoPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
             .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
-        if (root is not null && File.Exists(System.IO.Path.Combine(root, "Server.sln")))
+        if (root is not null && File.Exists(Path.Combine(root, "Server.sln")))
         {
             return root;
         }
