@@ -35,15 +35,6 @@ public sealed class BasicEnglishTokenizer : ITokenizer
         return sink.Tokens;
     }
 
-    public void Tokenize(string text, Action<string> onToken)
-    {
-        ArgumentNullException.ThrowIfNull(onToken);
-        foreach (var token in Tokenize(text))
-        {
-            onToken(token);
-        }
-    }
-
     /// <summary>Streams token spans to <paramref name="sink"/>; specialised per sink type, no per-token allocation.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance API, like the other Tokenize overloads.")]
     public void Tokenize<TSink>(string text, ref TSink sink)

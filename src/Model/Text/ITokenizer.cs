@@ -7,6 +7,4 @@ public interface ITokenizer
     string Name { get; }
 
     IReadOnlyList<string> Tokenize(string text);
-
-    void Tokenize(string text, Action<string> onToken);
 }

@@ -50,7 +50,7 @@ public sealed class Vocabulary
     public int Count => itos.Length;
 
     /// <summary>The id of <paramref name="token"/>, or <see cref="DefaultIndex"/> when it is not in the vocabulary.</summary>
-    public int this[string token] => stoi.TryGetValue(token, out int id) ? id : DefaultIndex;
+    public int this[string token] => this[token.AsSpan()];
 
     /// <summary>As <see cref="this[string]"/> without allocating a string for the token.</summary>
     public int this[ReadOnlySpan<char> token] => table.Find(token) is var id and >= 0 ? id : DefaultIndex;
