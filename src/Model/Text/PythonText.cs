@@ -12,13 +12,11 @@ public static class PythonText
         : Whitespace.Contains(codePoint);
 
     /// <summary>Python's <c>str.lower()</c>, including 'İ' → "i̇" and the Final_Sigma rule for 'Σ'.</summary>
-    public static string Lower(string text) => Lower(text, dropDoubleQuotes: false);
-
-    internal static string Lower(string text, bool dropDoubleQuotes)
+    public static string Lower(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         char[] buffer = new char[text.Length * 2];
-        return new string(buffer, 0, LowerInto(text, buffer, dropDoubleQuotes));
+        return new string(buffer, 0, LowerInto(text, buffer, dropDoubleQuotes: false));
     }
 
     /// <summary>
