@@ -140,7 +140,7 @@ internal static class CliApp
             {
                 ["file"] = Path.GetFileName(f),
                 ["role"] = trainFiles.Contains(f) ? "train" : "test",
-                ["sha256"] = DataFile.Sha256(f),
+                ["sha256"] = FileHash.Sha256(f),
             })]),
             ["metrics"] = new JsonObject
             {

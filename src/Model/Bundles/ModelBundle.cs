@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TextClassification.Model.Modeling;
@@ -333,8 +332,7 @@ public sealed class ModelBundle : IDisposable
     {
         try
         {
-            using var stream = File.OpenRead(path);
-            return Convert.ToHexStringLower(SHA256.HashData(stream));
+            return FileHash.Sha256(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

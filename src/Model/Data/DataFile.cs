@@ -46,13 +46,6 @@ public static class DataFile
         }
     }
 
-    /// <summary>The SHA-256 of the file bytes as stored (for provenance).</summary>
-    public static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
-    }
-
     private static StreamReader OpenText(string path)
     {
         Stream stream = File.OpenRead(path);
