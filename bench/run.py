@@ -460,21 +460,23 @@ class Ctx:
         return self.cert, self.key
 
     def ensure_server(self):
-        if self.server_dir is None:
-            out = os.path.join(self.work, "server")
-            dotnet_publish("src/Server", out, os.path.join(self.work, "publish-server.log"))
-            self.server_dir = out
-        dll = os.path.join(self.server_dir, "Server.dll")
-        if not os.path.isfile(dll):
-            raise RuntimeError(f"{dll} not found")
-        return dll
+        self.server_dir = self._ensure_published("src/Server", "server", self.server_dir)
+        return self._dll(self.server_dir, "Server.dll")
 
     def ensure_cli(self):
-        if self.cli_dir is None:
-            out = os.path.join(self.work, "cli")
-            dotnet_publish("src/Cli", out, os.path.join(self.work, "publish-cli.log"))
-            self.cli_dir = out
-        dll = os.path.join(self.cli_dir, "textclf.dll")
+        self.cli_dir = self._ensure_published("src/Cli", "cli", self.cli_dir)
+        return self._dll(self.cli_dir, "textclf.dll")
+
+    def _ensure_published(self, project, name, directory):
+        """The given publish directory, or a Release publish of `project` into the work dir (once)."""
+        if directory is None:
+            directory = os.path.join(self.work, name)
+            dotnet_publish(project, directory, os.path.join(self.work, f"publish-{name}.log"))
+        return directory
+
+    @staticmethod
+    def _dll(directory, file):
+        dll = os.path.join(directory, file)
         if not os.path.isfile(dll):
             raise RuntimeError(f"{dll} not found")
         return dll
