@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using TextClassification.Server.Inference;
 using TextClassification.Server.Tests.Infrastructure;
 
@@ -17,8 +19,6 @@ public sealed class SlowBatchFactory : ServerFactory
         ["Inference:MaxBatchDelay"] = ((int)Delay.TotalMicroseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Inference:MaxBatchSize"] = "100",
     };
-
-    internal BatchingPredictionService Batcher => (BatchingPredictionService)Services.GetRequiredService<IPredictionService>();
 }
 
 /// <summary>A batcher that waits up to 300 ms for more requests, so concurrent requests are sure to share forwards.</summary>
@@ -28,8 +28,45 @@ public sealed class DelayedBatchFactory : ServerFactory
     {
         ["Inference:MaxBatchDelay"] = "300000",
     };
+}
 
-    internal BatchingPredictionService Batcher => (BatchingPredictionService)Services.GetRequiredService<IPredictionService>();
+/// <summary>The batcher's instruments as a test reads them: forwards and texts from the batch-size histogram, the queue gauge.</summary>
+internal sealed class BatchingProbe : IDisposable
+{
+    private readonly MetricCollector<int> batchSizes;
+    private readonly MetricCollector<int> queue;
+
+    public BatchingProbe(IServiceProvider services)
+    {
+        var meters = services.GetRequiredService<IMeterFactory>();
+        batchSizes = new MetricCollector<int>(meters, InferenceMetrics.MeterName, InferenceMetrics.BatchSizeName);
+        queue = new MetricCollector<int>(meters, InferenceMetrics.MeterName, InferenceMetrics.QueueTextsName);
+    }
+
+    /// <summary>Forwards run and the texts they held, since this probe was made.</summary>
+    public (int Batches, int Texts) Totals
+    {
+        get
+        {
+            var batches = batchSizes.GetMeasurementSnapshot();
+            return (batches.Count, batches.Sum(m => m.Value));
+        }
+    }
+
+    public int QueuedTexts
+    {
+        get
+        {
+            queue.RecordObservableInstruments();
+            return queue.LastMeasurement?.Value ?? throw new InvalidOperationException("the queue gauge reported nothing");
+        }
+    }
+
+    public void Dispose()
+    {
+        batchSizes.Dispose();
+        queue.Dispose();
+    }
 }
 
 public sealed class DelayedBatchingTests : IClassFixture<DelayedBatchFactory>
@@ -42,15 +79,15 @@ public sealed class DelayedBatchingTests : IClassFixture<DelayedBatchFactory>
     public async Task ConcurrentRequestsWithinTheDelayShareOneForward()
     {
         var alone = await (await factory.PostJsonAsync("{\"text\": \"win a free prize now\"}")).Content.ReadAsStringAsync();
-        var before = factory.Batcher.Totals;
+        using var probe = new BatchingProbe(factory.Services);
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => factory.PostJsonAsync("{\"text\": \"win a free prize now\"}")));
         foreach (var response in responses)
         {
             Assert.Equal(alone, await response.Content.ReadAsStringAsync());
         }
-        var after = factory.Batcher.Totals;
-        Assert.Equal(20, after.Texts - before.Texts);
-        Assert.True(after.Batches - before.Batches < 20, $"20 concurrent requests ran in {after.Batches - before.Batches} forwards; expected some to share one");
+        var (batches, texts) = probe.Totals;
+        Assert.Equal(20, texts);
+        Assert.True(batches < 20, $"20 concurrent requests ran in {batches} forwards; expected some to share one");
     }
 }
 
@@ -69,15 +106,14 @@ public sealed class BatchingTests : IClassFixture<ServerFactory>
         {
             alone.Add(await (await factory.PostJsonAsync($"{{\"text\": \"{text}\"}}")).Content.ReadAsStringAsync());
         }
-        var batcher = (BatchingPredictionService)factory.Services.GetRequiredService<IPredictionService>();
-        var before = batcher.Totals;
+        using var probe = new BatchingProbe(factory.Services);
         var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => factory.PostJsonAsync($"{{\"text\": \"{texts[i % texts.Length]}\"}}")));
         for (int i = 0; i < responses.Length; i++)
         {
             Assert.Equal(alone[i % texts.Length], await responses[i].Content.ReadAsStringAsync());
         }
-        Assert.Equal(200, batcher.Totals.Texts - before.Texts);
-        Assert.Equal(0, batcher.QueuedTexts);
+        Assert.Equal(200, probe.Totals.Texts);
+        Assert.Equal(0, probe.QueuedTexts);
     }
 
     [Fact]
@@ -103,18 +139,20 @@ public sealed class BatchQueueTests : IClassFixture<SlowBatchFactory>
     [Fact]
     public async Task AFullQueueAnswers503WithRetryAfterInsteadOfGrowing()
     {
+        using var probe = new BatchingProbe(factory.Services);
         var responses = await Task.WhenAll(Enumerable.Range(0, SlowBatchFactory.Capacity + 1).Select(_ => factory.PostJsonAsync("{\"text\": \"free prize\"}")));
         var rejected = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
         Assert.Equal(TimeSpan.FromSeconds(1), rejected.Headers.RetryAfter?.Delta);
         var problem = await ServerFactory.ReadProblemAsync(rejected, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("queue is full", problem.Detail, StringComparison.Ordinal);
         Assert.Equal(SlowBatchFactory.Capacity, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
-        Assert.Equal(0, factory.Batcher.QueuedTexts);
+        Assert.Equal(0, probe.QueuedTexts);
     }
 
     [Fact]
     public async Task ARequestWhoseClientWentAwayLeavesTheQueue()
     {
+        using var probe = new BatchingProbe(factory.Services);
         using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
         {
             var abandoned = Enumerable.Range(0, SlowBatchFactory.Capacity).Select(_ => factory.Client.PostAsync(new Uri("/predict", UriKind.Relative),
@@ -125,7 +163,7 @@ public sealed class BatchQueueTests : IClassFixture<SlowBatchFactory>
             }
         }
         // Released when the client goes away, not when the (deliberately slow) batch would have run.
-        await WaitUntilAsync(() => factory.Batcher.QueuedTexts == 0, SlowBatchFactory.Delay / 2);
+        await WaitUntilAsync(() => probe.QueuedTexts == 0, SlowBatchFactory.Delay / 2);
 
         // Had the abandoned texts stayed queued, this would be refused as over capacity.
         var response = await factory.PostJsonAsync("{\"text\": \"free prize\"}");

@@ -117,7 +117,7 @@ public sealed class PredictEndpointTests(ServerFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task PredictAcceptsABatchOfExactlyMaxBatchSizeTexts()
+    public async Task PredictAcceptsABatchOfExactlyMaxTextsPerRequestTexts()
     {
         var response = await factory.PostJsonAsync(JsonSerializer.Serialize(new { texts = Enumerable.Repeat("hello", 256) }));
 

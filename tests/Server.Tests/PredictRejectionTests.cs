@@ -85,13 +85,13 @@ public sealed class PredictRejectionTests(ServerFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task PredictRejectsMoreTextsThanMaxBatchSize()
+    public async Task PredictRejectsMoreTextsThanMaxTextsPerRequest()
     {
         var response = await factory.PostJsonAsync(JsonSerializer.Serialize(new { texts = Enumerable.Repeat("hello", 257) }));
 
         var problem = await ServerFactory.ReadProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("257", problem.Detail, StringComparison.Ordinal);
-        Assert.Contains("Model:MaxBatchSize", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("Model:MaxTextsPerRequest", problem.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class ServiceEndpointTests(ServerFactory factory) : IClassFixture<
         Assert.Equal("Ready", model.GetProperty("status").GetString());
         Assert.Equal(TinyBundle.Labels, model.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
         var limits = info.GetProperty("limits");
-        Assert.Equal(256, limits.GetProperty("maxBatchSize").GetInt32());
+        Assert.Equal(256, limits.GetProperty("maxTextsPerRequest").GetInt32());
         Assert.Equal(1_048_576, limits.GetProperty("maxRequestBodySize").GetInt64());
         var links = info.GetProperty("links");
         Assert.Equal("/swagger", links.GetProperty("swagger").GetString());
@@ -108,6 +108,25 @@ public sealed class ServiceEndpointTests(ServerFactory factory) : IClassFixture<
         Assert.Contains("texts", schemas.GetProperty("PredictBatchRequest").GetProperty("required").EnumerateArray().Select(r => r.GetString()));
         Assert.True(schemas.TryGetProperty("PredictionResult", out _));
         Assert.Equal("503", paths.GetProperty("/health").GetProperty("get").GetProperty("responses").EnumerateObject().Last().Name);
+    }
+
+    [Fact]
+    public async Task SwaggerExamplesShowWhatTheServedModelAnswersAndTheConfiguredLimits()
+    {
+        var document = await ServerFactory.ReadOkAsync(await factory.Client.GetAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative)));
+        var predict = document.GetProperty("paths").GetProperty("/predict").GetProperty("post");
+        var request = predict.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("examples");
+        var answers = predict.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("examples");
+
+        string text = request.GetProperty("one text").GetProperty("value").GetProperty("text").GetString()!;
+        var served = await ServerFactory.ReadOkAsync(await factory.PostJsonAsync(JsonSerializer.Serialize(new { text })));
+        Assert.True(JsonElement.DeepEquals(served, answers.GetProperty("one text").GetProperty("value")), answers.GetProperty("one text").GetRawText());
+        var texts = request.GetProperty("batch").GetProperty("value").GetProperty("texts");
+        var servedBatch = await ServerFactory.ReadOkAsync(await factory.PostJsonAsync(JsonSerializer.Serialize(new { texts })));
+        Assert.True(JsonElement.DeepEquals(servedBatch, answers.GetProperty("batch").GetProperty("value")), answers.GetProperty("batch").GetRawText());
+        string tooLarge = predict.GetProperty("responses").GetProperty("413").GetProperty("description").GetString()!;
+        Assert.Contains("1048576 bytes", tooLarge, StringComparison.Ordinal);
+        Assert.Contains("more than 256 texts", predict.GetProperty("responses").GetProperty("400").GetProperty("description").GetString()!, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class SettingsTests
         var model = settings.GetProperty("Model");
         Assert.Equal(new ModelOptions().Path, model.GetProperty("Path").GetString());
         Assert.Equal(new ModelOptions().Required, model.GetProperty("Required").GetBoolean());
-        Assert.Equal(new ModelOptions().MaxBatchSize, model.GetProperty("MaxBatchSize").GetInt32());
+        Assert.Equal(new ModelOptions().MaxTextsPerRequest, model.GetProperty("MaxTextsPerRequest").GetInt32());
         Assert.Equal(new InferenceOptions().IntraOpThreads, settings.GetProperty("Inference").GetProperty("IntraOpThreads").GetInt32());
         Assert.Equal(1_048_576, settings.GetProperty("Kestrel").GetProperty("Limits").GetProperty("MaxRequestBodySize").GetInt64());
         Assert.Equal(new TlsOptions().CertificateDirectory, settings.GetProperty("Tls").GetProperty("CertificateDirectory").GetString());

@@ -48,7 +48,9 @@ public sealed class StartupTests
     }
 
     [Theory]
-    [InlineData("--Model:MaxBatchSize=0", "Model:MaxBatchSize must be between 1 and 100000")]
+    [InlineData("--Model:MaxTextsPerRequest=0", "Model:MaxTextsPerRequest must be between 1 and 100000")]
+    [InlineData("--Model:MaxBatchSize=0", "Model:MaxTextsPerRequest must be between 1 and 100000")]
+    [InlineData("--Model:MaxBatchSize=lots", "Model:MaxBatchSize (deprecated: use Model:MaxTextsPerRequest) must be a whole number")]
     [InlineData("--Inference:IntraOpThreads=0", "Inference:IntraOpThreads must be between 1 and 1024")]
     [InlineData("--Inference:IntraOpThreads=many", "Inference:IntraOpThreads")]
     [InlineData("--Model:Required=perhaps", "Model:Required")]

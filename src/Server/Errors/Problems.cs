@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace TextClassification.Server.Errors;
 
 /// <summary>The API's expected failures as RFC 9457 problem details (application/problem+json).</summary>
@@ -10,20 +8,21 @@ internal static class Problems
     public const string UnsupportedMediaTypeType = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16";
     public const string ServiceUnavailableType = "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4";
 
-    public static ProblemHttpResult InvalidRequest(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", type: BadRequestType);
+    public static Rejection InvalidRequest(string detail) =>
+        new(StatusCodes.Status400BadRequest, "Invalid request", BadRequestType, detail);
 
-    public static ProblemHttpResult ContentTooLarge(long limit) =>
-        TypedResults.Problem($"The request body is larger than {limit} bytes, the limit set by Kestrel:Limits:MaxRequestBodySize.",
-            statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large", type: ContentTooLargeType);
+    /// <summary>Answered without reading the rest of the body; HTTP/1.x connections close once it is drained.</summary>
+    public static Rejection ContentTooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, "Request body too large", ContentTooLargeType,
+            $"The request body is larger than {limit} bytes, the limit set by Kestrel:Limits:MaxRequestBodySize.") { CloseConnection = true };
 
-    public static ProblemHttpResult UnsupportedMediaType(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", type: UnsupportedMediaTypeType);
+    public static Rejection UnsupportedMediaType(string detail) =>
+        new(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", UnsupportedMediaTypeType, detail);
 
-    /// <summary>The inference queue is full; the caller sets Retry-After.</summary>
-    public static ProblemHttpResult Overloaded(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Server busy", type: ServiceUnavailableType);
+    /// <summary>The inference queue is full: retry after a second.</summary>
+    public static Rejection Overloaded(string detail) =>
+        new(StatusCodes.Status503ServiceUnavailable, "Server busy", ServiceUnavailableType, detail) { RetryAfterSeconds = 1 };
 
-    public static ProblemHttpResult ModelNotReady(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model not ready", type: ServiceUnavailableType);
+    public static Rejection ModelNotReady(string detail) =>
+        new(StatusCodes.Status503ServiceUnavailable, "Model not ready", ServiceUnavailableType, detail);
 }

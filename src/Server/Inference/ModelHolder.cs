@@ -1,28 +1,15 @@
-using System.Text.Json;
-using TextClassification.Model.Inference;
-
 namespace TextClassification.Server.Inference;
 
 /// <summary>
-/// A loaded, warmed-up model and how fast it was loaded. Immutable; the provenance is kept as a JsonElement because
-/// the config's JsonObject materialises lazily and is not safe to serialise from several requests at once.
-/// </summary>
-internal sealed record LoadedModel(Predictor Predictor, DateTimeOffset LoadedAt, TimeSpan LoadDuration, TimeSpan WarmupDuration, JsonElement? Provenance);
-
-internal enum ModelStatus
-{
-    Loading,
-    Ready,
-    Failed,
-}
-
-/// <summary>
-/// Holds the one model that all requests share. Readers take <see cref="Current"/> once per request and use that
-/// snapshot; a reload builds a complete new model and swaps it in with <see cref="Interlocked.Exchange{T}(ref T, T)"/>,
-/// so no request ever sees a half-loaded model and none waits on a lock.
+/// Holds the one model that all requests share. A request takes a leased snapshot with <see cref="Acquire"/> and is
+/// answered wholly by it; publishing a new model swaps it in with <see cref="Interlocked.Exchange{T}(ref T, T)"/> and
+/// retires the old one, which is disposed after its last lease: no request sees a half-loaded or disposed model, and
+/// none waits on a lock.
 /// </summary>
 internal sealed class ModelHolder : IDisposable
 {
+    public const string LoadingDetail = "The model is still loading; retry shortly.";
+
     private LoadedModel? current;
     private string? failure;
 
@@ -33,17 +20,34 @@ internal sealed class ModelHolder : IDisposable
 
     public ModelStatus Status => Current is not null ? ModelStatus.Ready : Failure is not null ? ModelStatus.Failed : ModelStatus.Loading;
 
-    /// <summary>Installs <paramref name="model"/> and returns the one it replaced, which the caller disposes once unused.</summary>
-    public LoadedModel? Swap(LoadedModel model)
+    /// <summary>Why a request cannot be answered now (no model is current).</summary>
+    public string NotReadyDetail => Failure is { } reason ? $"No model is loaded: {reason}" : LoadingDetail;
+
+    /// <summary>The current model with a lease the caller must <see cref="LoadedModel.Release"/>, or null when there is none.</summary>
+    public LoadedModel? Acquire()
+    {
+        while (Current is { } model)
+        {
+            if (model.TryAcquire())
+            {
+                return model;
+            }
+            // Retired between the read and the lease: a newer model (or none) is current now.
+        }
+        return null;
+    }
+
+    /// <summary>Makes <paramref name="model"/> current and retires the one it replaces.</summary>
+    public void Publish(LoadedModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var previous = Interlocked.Exchange(ref current, model);
         Volatile.Write(ref failure, null);
-        return previous;
+        previous?.Retire();
     }
 
     /// <summary>Records why loading failed; a model already being served keeps serving.</summary>
     public void Fail(string reason) => Volatile.Write(ref failure, reason);
 
-    public void Dispose() => Interlocked.Exchange(ref current, null)?.Predictor.Dispose();
+    public void Dispose() => Interlocked.Exchange(ref current, null)?.Retire();
 }

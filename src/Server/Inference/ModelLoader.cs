@@ -85,7 +85,7 @@ internal sealed partial class ModelLoader(
                 var config = predictor.Bundle.Config;
                 JsonElement? provenance = config.Provenance is { } recorded ? JsonSerializer.SerializeToElement(recorded, ServerJsonContext.Default.JsonObject) : null;
                 var model = new LoadedModel(predictor, time.GetUtcNow(), loaded, warmup, provenance);
-                holder.Swap(model)?.Predictor.Dispose();
+                holder.Publish(model);
                 string labels = string.Join(", ", predictor.Labels);
                 LogModelLoaded(logger, predictor.Bundle.Directory, config.Architecture, labels, predictor.Bundle.ParameterCount,
                     predictor.Bundle.WeightsSha256, loaded.TotalMilliseconds, warmup.TotalMilliseconds, threads);

@@ -1,11 +1,17 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using TextClassification.Server.Hosting;
 
 namespace TextClassification.Server.Inference;
 
-/// <summary>The <c>Model</c> settings: which bundle to serve and how large a batch may be.</summary>
+/// <summary>The <c>Model</c> settings: which bundle to serve and how many texts one request may carry.</summary>
 internal sealed class ModelOptions
 {
     public const string SectionName = "Model";
+    public const string MaxTextsPerRequestKey = "Model:MaxTextsPerRequest";
+
+    /// <summary><c>Model:MaxBatchSize</c> meant texts per request but read like <c>Inference:MaxBatchSize</c> (texts per forward).</summary>
+    public static readonly RenamedSetting RenamedMaxBatchSize = new("Model:MaxBatchSize", MaxTextsPerRequestKey);
 
     /// <summary>The bundle directory; a relative path is looked up in the current directory, then beside the binary.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Model:Path must name a model bundle directory")]
@@ -14,6 +20,20 @@ internal sealed class ModelOptions
     /// <summary>True: a missing or unusable bundle stops the process. False: it stays up and answers 503.</summary>
     public bool Required { get; set; } = true;
 
-    [Range(1, 100_000, ErrorMessage = "Model:MaxBatchSize must be between {1} and {2}")]
-    public int MaxBatchSize { get; set; } = 256;
+    /// <summary>Most texts in one request (<c>texts</c> array); more is a 400.</summary>
+    [Range(1, 100_000, ErrorMessage = MaxTextsPerRequestKey + " must be between {1} and {2}")]
+    public int MaxTextsPerRequest { get; set; } = 256;
+
+    /// <summary>Applies the deprecated <c>Model:MaxBatchSize</c> where it is given with more precedence than its new name.</summary>
+    public static void ApplyRenamedKeys(ModelOptions options, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (RenamedMaxBatchSize.LegacyValue(configuration) is not { } legacy)
+        {
+            return;
+        }
+        options.MaxTextsPerRequest = int.TryParse(legacy, NumberStyles.Integer, CultureInfo.InvariantCulture, out int texts)
+            ? texts
+            : throw new InvalidOperationException($"{RenamedMaxBatchSize.OldKey} (deprecated: use {MaxTextsPerRequestKey}) must be a whole number; got \"{legacy}\"");
+    }
 }

@@ -14,7 +14,7 @@ internal sealed record ModelSummary(
     [property: Description("Why no model is served, when Status is Failed.")] string? Problem);
 
 internal sealed record ServiceLimits(
-    [property: Description("Most texts accepted in one request (Model:MaxBatchSize).")] int MaxBatchSize,
+    [property: Description("Most texts accepted in one request (Model:MaxTextsPerRequest).")] int MaxTextsPerRequest,
     [property: Description("Largest request body in bytes (Kestrel:Limits:MaxRequestBodySize); null for none.")] long? MaxRequestBodySize,
     [property: Description("Deepest JSON nesting accepted.")] int MaxJsonDepth);
 

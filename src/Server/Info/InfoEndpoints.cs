@@ -38,17 +38,17 @@ internal static class InfoEndpoints
         var model = models.Current;
         var config = model?.Predictor.Bundle.Config;
         var summary = new ModelSummary(models.Status.ToString(), config?.Architecture, model?.Predictor.Labels, model?.Predictor.Bundle.WeightsSha256, models.Failure);
-        var limits = new ServiceLimits(modelOptions.Value.MaxBatchSize, serverOptions.Value.Limits.MaxRequestBodySize, PredictRequestParser.MaxDepth);
+        var limits = new ServiceLimits(modelOptions.Value.MaxTextsPerRequest, serverOptions.Value.Limits.MaxRequestBodySize, PredictRequestParser.MaxDepth);
         bool docs = docsOptions.Value.Enabled;
         var links = new ServiceLinks(docs ? ApiDocs.UiPath : null, docs ? ApiDocs.DocumentPath : null, "/predict", "/health", "/health/live", "/model");
         return TypedResults.Ok(new ServiceInfo(ServiceName, Version, summary, limits, links));
     }
 
-    public static Results<Ok<ModelInfo>, ProblemHttpResult> GetModel(ModelHolder models)
+    public static Results<Ok<ModelInfo>, Rejection> GetModel(ModelHolder models)
     {
         if (models.Current is not { } model)
         {
-            return Problems.ModelNotReady(models.Failure is { } failure ? $"No model is loaded: {failure}" : "The model is still loading; retry shortly.");
+            return Problems.ModelNotReady(models.NotReadyDetail);
         }
         var bundle = model.Predictor.Bundle;
         var config = bundle.Config;

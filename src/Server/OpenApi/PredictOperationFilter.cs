@@ -1,19 +1,27 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using TextClassification.Server.Errors;
+using TextClassification.Server.Inference;
 using TextClassification.Server.Predictions;
 
 namespace TextClassification.Server.OpenApi;
 
 /// <summary>
 /// Documents what the POST /predict handler parses by hand: the request as "one text" or "a batch" with realistic
-/// examples ("Try it out" starts from them), the two answer shapes, and what each error status means.
+/// examples ("Try it out" starts from them), the two answer shapes with what the served model answers to those
+/// examples (none while no model is loaded), and what each error status means, with the configured limits.
 /// </summary>
-internal sealed class PredictOperationFilter : IOperationFilter
+internal sealed class PredictOperationFilter(ModelHolder models, IOptions<ModelOptions> modelOptions, IOptions<KestrelServerOptions> serverOptions)
+    : IOperationFilter
 {
     private const string JsonContentType = "application/json";
+    private const string SpamExample = "Congratulations! You have been selected to receive a $1,000 gift card. Click here to claim your prize now.";
+    private const string HamExample = "Hi Sam, the quarterly report is attached. Can we go through it on Thursday at 10?";
+    private const string PhishingExample = "URGENT: your account has been suspended. Verify your password at the link below within 24 hours.";
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
@@ -39,16 +47,14 @@ internal sealed class PredictOperationFilter : IOperationFilter
                         ["one text"] = new OpenApiExample
                         {
                             Summary = "One text",
-                            Value = new JsonObject { ["text"] = "Congratulations! You have been selected to receive a $1,000 gift card. Click here to claim your prize now." },
+                            Value = new JsonObject { ["text"] = SpamExample },
                         },
                         ["batch"] = new OpenApiExample
                         {
                             Summary = "A batch of texts",
                             Value = new JsonObject
                             {
-                                ["texts"] = new JsonArray(
-                                    "Hi Sam, the quarterly report is attached. Can we go through it on Thursday at 10?",
-                                    "URGENT: your account has been suspended. Verify your password at the link below within 24 hours."),
+                                ["texts"] = new JsonArray(HamExample, PhishingExample),
                             },
                         },
                     },
@@ -61,37 +67,62 @@ internal sealed class PredictOperationFilter : IOperationFilter
             Description = "For \"text\": one prediction. For \"texts\": {\"predictions\": [...]} in request order.",
             Content = new Dictionary<string, IOpenApiMediaType>
             {
-                [JsonContentType] = new OpenApiMediaType
-                {
-                    Schema = new OpenApiSchema { OneOf = [single, batch] },
-                    Examples = new Dictionary<string, IOpenApiExample>
-                    {
-                        ["one text"] = new OpenApiExample { Value = Prediction("spam", ham: 0.0269, spam: 0.9731) },
-                        ["batch"] = new OpenApiExample
-                        {
-                            Value = new JsonObject { ["predictions"] = new JsonArray(Prediction("ham", ham: 0.9912, spam: 0.0088), Prediction("spam", ham: 0.1877, spam: 0.8123)) },
-                        },
-                    },
-                },
+                [JsonContentType] = new OpenApiMediaType { Schema = new OpenApiSchema { OneOf = [single, batch] }, Examples = AnswerExamples() },
             },
         };
-        Describe(operation, "400", "Invalid body: not strict JSON, nested deeper than 64, not an object with exactly one of text/texts, a wrong type, "
-            + "an empty or whitespace-only text, no texts, or more than Model:MaxBatchSize texts.",
+        int maxTexts = modelOptions.Value.MaxTextsPerRequest;
+        long? maxBody = serverOptions.Value.Limits.MaxRequestBodySize;
+        Describe(operation, "400", $"Invalid body: not strict JSON, nested deeper than {PredictRequestParser.MaxDepth}, not an object with exactly one "
+            + $"of text/texts, a wrong type, an empty or whitespace-only text, no texts, or more than {maxTexts} texts ({ModelOptions.MaxTextsPerRequestKey}).",
             Problems.BadRequestType, "Invalid request", "\"texts[1]\" is empty or whitespace-only; send some text to classify.");
-        Describe(operation, "413", "The body is larger than Kestrel:Limits:MaxRequestBodySize (1 MiB by default).",
-            Problems.ContentTooLargeType, "Request body too large", "The request body is larger than 1048576 bytes, the limit set by Kestrel:Limits:MaxRequestBodySize.");
+        if (maxBody is { } limit)
+        {
+            var tooLarge = Problems.ContentTooLarge(limit);
+            Describe(operation, "413", $"The body is larger than {limit} bytes (Kestrel:Limits:MaxRequestBodySize).", tooLarge.Type, tooLarge.Title, tooLarge.Detail);
+        }
+        else
+        {
+            operation.Responses.Remove("413");
+        }
         Describe(operation, "415", "Content-Type is missing or not application/json (parameters such as charset=utf-8 are fine).",
             Problems.UnsupportedMediaTypeType, "Unsupported media type", "Content-Type \"text/plain\" is not supported; send the body as application/json.");
-        Describe(operation, "503", "No model is loaded (still loading, or Model:Required=false and loading failed).",
-            Problems.ServiceUnavailableType, "Model not ready", "The model is still loading; retry shortly.");
+        Describe(operation, "503", "No model is loaded (still loading, or Model:Required=false and loading failed), or the inference queue is full "
+            + "(with Retry-After: 1).",
+            Problems.ServiceUnavailableType, "Model not ready", ModelHolder.LoadingDetail);
     }
 
-    private static JsonObject Prediction(string label, double ham, double spam) => new()
+    /// <summary>What the served model answers to the request examples; none while no model is loaded.</summary>
+    private Dictionary<string, IOpenApiExample>? AnswerExamples()
     {
-        ["label"] = label,
-        ["score"] = Math.Max(ham, spam),
-        ["probabilities"] = new JsonObject { ["ham"] = ham, ["spam"] = spam },
-    };
+        if (models.Acquire() is not { } model)
+        {
+            return null;
+        }
+        try
+        {
+            var predictions = model.Predictor.Predict([SpamExample, HamExample, PhishingExample]);
+            var labels = model.Predictor.Labels;
+            return new Dictionary<string, IOpenApiExample>
+            {
+                ["one text"] = new OpenApiExample { Value = Answer(predictions[0], labels) },
+                ["batch"] = new OpenApiExample { Value = new JsonObject { ["predictions"] = new JsonArray(Answer(predictions[1], labels), Answer(predictions[2], labels)) } },
+            };
+        }
+        finally
+        {
+            model.Release();
+        }
+    }
+
+    private static JsonObject Answer(Model.Inference.Prediction prediction, IReadOnlyList<string> labels)
+    {
+        var probabilities = new JsonObject();
+        for (int i = 0; i < labels.Count; i++)
+        {
+            probabilities[labels[i]] = prediction.Probabilities[i];
+        }
+        return new JsonObject { ["label"] = prediction.Label, ["score"] = prediction.Score, ["probabilities"] = probabilities };
+    }
 
     private static IOpenApiSchema Schema<T>(OperationFilterContext context) =>
         context.SchemaGenerator.GenerateSchema(typeof(T), context.SchemaRepository);

@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using TextClassification.Server.Errors;
 
 namespace TextClassification.Server.Predictions;
 
@@ -8,9 +9,11 @@ internal static class JsonMediaType
 
     /// <summary>
     /// Null when <paramref name="contentType"/> is application/json (any case, with parameters; a charset must be
-    /// UTF-8 as RFC 8259 requires); otherwise why not.
+    /// UTF-8 as RFC 8259 requires); otherwise the 415 that says why not.
     /// </summary>
-    public static string? Problem(string? contentType)
+    public static Rejection? Check(string? contentType) => Problem(contentType) is { } detail ? Problems.UnsupportedMediaType(detail) : null;
+
+    private static string? Problem(string? contentType)
     {
         if (string.IsNullOrWhiteSpace(contentType))
         {

@@ -1,10 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using TextClassification.Server.Errors;
+using TextClassification.Server.Inference;
 
 namespace TextClassification.Server.Predictions;
-
-/// <summary>The texts of a valid POST /predict body, and whether they came as a batch (<c>texts</c>) or alone (<c>text</c>).</summary>
-internal sealed record PredictInput(IReadOnlyList<string> Texts, bool IsBatch);
 
 /// <summary>
 /// Strict parsing of a POST /predict body, with a precise reason for every rejection: UTF-8 only, RFC 8259 JSON
@@ -28,14 +27,8 @@ internal static class PredictRequestParser
         MaxDepth = MaxDepth,
     };
 
-    public static bool TryParse(ReadOnlyMemory<byte> body, int maxBatchSize, out PredictInput? input, out string? problem)
-    {
-        input = null;
-        problem = Parse(body, maxBatchSize, ref input);
-        return problem is null;
-    }
-
-    private static string? Parse(ReadOnlyMemory<byte> body, int maxBatchSize, ref PredictInput? input)
+    /// <summary>The texts of <paramref name="body"/>, or the 400 that says what is wrong with it.</summary>
+    public static Outcome<PredictInput> Parse(ReadOnlyMemory<byte> body, int maxTexts)
     {
         var span = body.Span;
         if (span.StartsWith(Encoding.UTF8.Preamble))
@@ -45,11 +38,11 @@ internal static class PredictRequestParser
         }
         if (span.Trim(" \t\r\n"u8).IsEmpty)
         {
-            return $"The request body is empty; {Shape}.";
+            return Invalid($"The request body is empty; {Shape}.");
         }
         if (InvalidUtf8At(span) is { } offset)
         {
-            return $"The request body is not valid UTF-8 (byte 0x{span[offset]:X2} at offset {offset}); JSON must be UTF-8.";
+            return Invalid($"The request body is not valid UTF-8 (byte 0x{span[offset]:X2} at offset {offset}); JSON must be UTF-8.");
         }
         JsonDocument document;
         try
@@ -58,96 +51,105 @@ internal static class PredictRequestParser
         }
         catch (JsonException ex)
         {
-            return $"The request body is not valid JSON: {WithoutPosition(ex.Message)} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).";
+            return Invalid($"The request body is not valid JSON: {WithoutPosition(ex.Message)} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).");
         }
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return $"The request body must be a JSON object, not {Describe(root.ValueKind)}; {Shape}.";
-            }
-            JsonElement? text = null;
-            JsonElement? texts = null;
-            foreach (var property in root.EnumerateObject())
-            {
-                switch (property.Name)
-                {
-                    case TextProperty when text is null:
-                        text = property.Value;
-                        break;
-                    case TextsProperty when texts is null:
-                        texts = property.Value;
-                        break;
-                    case TextProperty or TextsProperty:
-                        return $"\"{property.Name}\" appears more than once.";
-                    default:
-                        return $"Unknown property \"{Truncate(property.Name)}\"; only \"text\" or \"texts\" is accepted (names are case-sensitive).";
-                }
-            }
-            return (text, texts) switch
-            {
-                (null, null) => $"The request body has neither \"text\" nor \"texts\"; {Shape}.",
-                (not null, not null) => "The request body has both \"text\" and \"texts\"; send exactly one.",
-                ({ } single, null) => ReadText(single, TextProperty, out string? value) ?? Accept(ref input, [value!], isBatch: false),
-                (null, { } batch) => ReadTexts(batch, maxBatchSize, out var values) ?? Accept(ref input, values!, isBatch: true),
-            };
+            return ReadRoot(document.RootElement, maxTexts);
         }
     }
 
-    private static string? Accept(ref PredictInput? input, IReadOnlyList<string> texts, bool isBatch)
+    private static Outcome<PredictInput> ReadRoot(JsonElement root, int maxTexts)
     {
-        input = new PredictInput(texts, isBatch);
-        return null;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Invalid($"The request body must be a JSON object, not {Describe(root.ValueKind)}; {Shape}.");
+        }
+        JsonElement? text = null;
+        JsonElement? texts = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case TextProperty when text is null:
+                    text = property.Value;
+                    break;
+                case TextsProperty when texts is null:
+                    texts = property.Value;
+                    break;
+                case TextProperty or TextsProperty:
+                    return Invalid($"\"{property.Name}\" appears more than once.");
+                default:
+                    return Invalid($"Unknown property \"{Truncate(property.Name)}\"; only \"text\" or \"texts\" is accepted (names are case-sensitive).");
+            }
+        }
+        if (text is { } single)
+        {
+            return texts is not null ? Invalid("The request body has both \"text\" and \"texts\"; send exactly one.") : ReadSingle(single);
+        }
+        return texts is { } batch ? ReadBatch(batch, maxTexts) : Invalid($"The request body has neither \"text\" nor \"texts\"; {Shape}.");
     }
 
-    private static string? ReadTexts(JsonElement element, int maxBatchSize, out string[]? values)
+    private static Outcome<PredictInput> ReadSingle(JsonElement element)
     {
-        values = null;
+        var text = ReadText(element, TextProperty);
+        return text.IsAccepted ? new PredictInput([text.Value], IsBatch: false) : text.Rejection;
+    }
+
+    private static Outcome<PredictInput> ReadBatch(JsonElement element, int maxTexts)
+    {
+        var texts = ReadTexts(element, maxTexts);
+        return texts.IsAccepted ? new PredictInput(texts.Value, IsBatch: true) : texts.Rejection;
+    }
+
+    private static Outcome<string[]> ReadTexts(JsonElement element, int maxTexts)
+    {
         if (element.ValueKind != JsonValueKind.Array)
         {
-            return $"\"texts\" must be an array of strings, not {Describe(element.ValueKind)}.";
+            return Invalid($"\"texts\" must be an array of strings, not {Describe(element.ValueKind)}.");
         }
         int count = element.GetArrayLength();
         if (count == 0)
         {
-            return "\"texts\" is empty; send at least one text.";
+            return Invalid("\"texts\" is empty; send at least one text.");
         }
-        if (count > maxBatchSize)
+        if (count > maxTexts)
         {
-            return $"\"texts\" has {count} items; at most {maxBatchSize} are accepted per request (Model:MaxBatchSize).";
+            return Invalid($"\"texts\" has {count} items; at most {maxTexts} are accepted per request ({ModelOptions.MaxTextsPerRequestKey}).");
         }
         var result = new string[count];
         int i = 0;
         foreach (var item in element.EnumerateArray())
         {
-            if (ReadText(item, $"texts[{i}]", out string? value) is { } problem)
+            var text = ReadText(item, $"texts[{i}]");
+            if (!text.IsAccepted)
             {
-                return problem;
+                return text.Rejection;
             }
-            result[i++] = value!;
+            result[i++] = text.Value;
         }
-        values = result;
-        return null;
+        return result;
     }
 
-    private static string? ReadText(JsonElement element, string name, out string? value)
+    private static Outcome<string> ReadText(JsonElement element, string name)
     {
-        value = null;
         if (element.ValueKind != JsonValueKind.String)
         {
-            return $"\"{name}\" must be a string, not {Describe(element.ValueKind)}.";
+            return Invalid($"\"{name}\" must be a string, not {Describe(element.ValueKind)}.");
         }
+        string value;
         try
         {
             value = element.GetString()!;
         }
         catch (InvalidOperationException)
         {
-            return $"\"{name}\" contains an escape that is not valid text (an unpaired UTF-16 surrogate such as \\ud800).";
+            return Invalid($"\"{name}\" contains an escape that is not valid text (an unpaired UTF-16 surrogate such as \\ud800).");
         }
-        return string.IsNullOrWhiteSpace(value) ? $"\"{name}\" is empty or whitespace-only; send some text to classify." : null;
+        return string.IsNullOrWhiteSpace(value) ? Invalid($"\"{name}\" is empty or whitespace-only; send some text to classify.") : value;
     }
+
+    private static Rejection Invalid(string detail) => Problems.InvalidRequest(detail);
 
     private static int? InvalidUtf8At(ReadOnlySpan<byte> span)
     {

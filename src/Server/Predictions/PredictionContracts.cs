@@ -11,7 +11,7 @@ internal sealed record PredictTextRequest(
 /// <summary>POST /predict with a batch of texts (documentation only: the endpoint parses the body itself).</summary>
 [Description("A batch of texts; no other properties.")]
 internal sealed record PredictBatchRequest(
-    [property: Description("Texts to classify, 1 to Model:MaxBatchSize (256 by default); each not empty or whitespace-only."), MinLength(1)]
+    [property: Description("Texts to classify, 1 to Model:MaxTextsPerRequest (see GET / for the limit); each not empty or whitespace-only."), MinLength(1)]
     IReadOnlyList<string> Texts);
 
 /// <summary>One text's answer.</summary>

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 using TextClassification.Model.Inference;
 using TextClassification.Server.Errors;
 using TextClassification.Server.Inference;
@@ -11,7 +9,7 @@ internal static class PredictionEndpoints
 {
     public static RouteGroupBuilder MapPredictions(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/predict").WithTags("Predictions");
+        var group = endpoints.MapGroup("/predict").WithTags("Predictions").RejectInvalidInput();
 
         group.MapPost("", PredictAsync)
             .WithName("Predict")
@@ -28,44 +26,19 @@ internal static class PredictionEndpoints
     }
 
     /// <summary>
-    /// The body is read and parsed here rather than bound (and the content type checked here rather than by routing),
-    /// so that every rejected request gets a precise detail. The request schema is documented by PredictOperationFilter.
+    /// The body is bound by <see cref="JsonBody{T}"/> (media type, size, strict parse), whose refusals the group's
+    /// filter answers; the request schema is documented by PredictOperationFilter.
     /// </summary>
-    public static async Task<Results<Ok<PredictionResult>, Ok<BatchPredictionResult>, ProblemHttpResult>> PredictAsync(
-        HttpContext context, IPredictionService predictions, ModelHolder models, IOptions<ModelOptions> modelOptions,
-        IOptions<KestrelServerOptions> serverOptions, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<PredictionResult>, Ok<BatchPredictionResult>, Rejection>> PredictAsync(
+        JsonBody<PredictInput> body, IPredictionService predictions, CancellationToken cancellationToken)
     {
-        if (JsonMediaType.Problem(context.Request.ContentType) is { } mediaTypeProblem)
+        var input = body.Value;
+        var outcome = await predictions.PredictAsync(input.Texts, cancellationToken);
+        if (!outcome.IsAccepted)
         {
-            return Problems.UnsupportedMediaType(mediaTypeProblem);
+            return outcome.Rejection;
         }
-        if (models.Status != ModelStatus.Ready)
-        {
-            return Problems.ModelNotReady(models.Failure is { } failure ? $"No model is loaded: {failure}" : "The model is still loading; retry shortly.");
-        }
-        var (body, readProblem) = await RequestBody.ReadAsync(context, serverOptions.Value.Limits.MaxRequestBodySize, cancellationToken);
-        if (body is null)
-        {
-            return readProblem!;
-        }
-        PredictInput? input;
-        using (body)
-        {
-            if (!PredictRequestParser.TryParse(body.Memory, modelOptions.Value.MaxBatchSize, out input, out string? problem))
-            {
-                return Problems.InvalidRequest(problem!);
-            }
-        }
-        PredictionBatch batch;
-        try
-        {
-            batch = await predictions.PredictAsync(input!.Texts, cancellationToken);
-        }
-        catch (InferenceQueueFullException ex)
-        {
-            context.Response.Headers.RetryAfter = "1";
-            return Problems.Overloaded(ex.Message);
-        }
+        var batch = outcome.Value;
         if (!input.IsBatch)
         {
             return TypedResults.Ok(ToResult(batch.Predictions[0], batch.Labels));

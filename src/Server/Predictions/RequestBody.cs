@@ -1,13 +1,12 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.HttpResults;
 using TextClassification.Server.Errors;
 
 namespace TextClassification.Server.Predictions;
 
 /// <summary>
-/// A request body read into a pooled buffer with a size bound. Over the bound the request gets a 413 with
-/// <c>Connection: close</c> and is not read further; the server's own limit is lifted for the request so that
+/// A request body read into a pooled buffer with a size bound. Over the bound the request gets a 413 (which closes an
+/// HTTP/1.x connection) and is not read further; the server's own limit is lifted for the request so that
 /// Kestrel then drains the rest of the upload (for up to its drain timeout) instead of resetting the connection,
 /// which would make a client that is still sending lose the 413.
 /// </summary>
@@ -35,8 +34,8 @@ internal sealed class RequestBody : IDisposable
         }
     }
 
-    /// <summary>The body, or the problem that stops it from being read (413, or 400 for a malformed upload).</summary>
-    public static async Task<(RequestBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, long? limit, CancellationToken cancellationToken)
+    /// <summary>The body, or the rejection that stops it from being read (413, or 400 for a malformed upload).</summary>
+    public static async Task<Outcome<RequestBody>> ReadAsync(HttpContext context, long? limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } serverLimit)
@@ -47,7 +46,7 @@ internal sealed class RequestBody : IDisposable
         long? declared = context.Request.ContentLength;
         if (declared > bound)
         {
-            return (null, TooLarge(context, bound));
+            return Problems.ContentTooLarge(bound);
         }
         byte[] rented = ArrayPool<byte>.Shared.Rent(declared is { } size ? (int)size + 1 : InitialCapacity);
         int length = 0;
@@ -71,7 +70,7 @@ internal sealed class RequestBody : IDisposable
                 if (length > bound)
                 {
                     ArrayPool<byte>.Shared.Return(rented);
-                    return (null, TooLarge(context, bound));
+                    return Problems.ContentTooLarge(bound);
                 }
             }
         }
@@ -79,25 +78,15 @@ internal sealed class RequestBody : IDisposable
         {
             // A malformed upload (bad chunk framing, fewer bytes than Content-Length); the client is usually gone by now.
             ArrayPool<byte>.Shared.Return(rented);
-            return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? TooLarge(context, bound)
-                : Problems.InvalidRequest($"The request body could not be read: {ex.Message}"));
+            return ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? Problems.ContentTooLarge(bound)
+                : Problems.InvalidRequest($"The request body could not be read: {ex.Message}");
         }
         catch
         {
             ArrayPool<byte>.Shared.Return(rented);
             throw;
         }
-        return (new RequestBody(rented, length), null);
-    }
-
-    private static ProblemHttpResult TooLarge(HttpContext context, long limit)
-    {
-        if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
-        {
-            // HTTP/2 and 3 end just the stream; HTTP/1.x closes the connection once the rest of the upload is drained.
-            context.Response.Headers.Connection = "close";
-        }
-        return Problems.ContentTooLarge(limit);
+        return new RequestBody(rented, length);
     }
 }

@@ -1,0 +1,77 @@
+using TextClassification.Server.Errors;
+
+namespace TextClassification.Server.Inference.Batching;
+
+/// <summary>
+/// One request's texts, encoded with the leased model snapshot that will answer them. Its texts count against the
+/// queue until it is answered, fails or its client goes away, whichever comes first (released exactly once). Its model
+/// lease is returned by whoever consumes it, after its batch has run or when it is skipped, so that a model is never
+/// disposed under a running forward.
+/// </summary>
+internal sealed class WorkItem
+{
+    private readonly TaskCompletionSource<Outcome<PredictionBatch>> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenRegistration registration;
+    private readonly InferenceQueue queue;
+    private int released;
+    private int modelReleased;
+
+    public WorkItem(LoadedModel model, int[][] encoded, InferenceQueue queue, CancellationToken cancellationToken)
+    {
+        Model = model;
+        Encoded = encoded;
+        this.queue = queue;
+        if (cancellationToken.CanBeCanceled)
+        {
+            registration = cancellationToken.UnsafeRegister(static (state, token) => ((WorkItem)state!).Cancel(token), this);
+        }
+    }
+
+    public LoadedModel Model { get; }
+
+    public int[][] Encoded { get; }
+
+    public int Count => Encoded.Length;
+
+    public Task<Outcome<PredictionBatch>> Task => completion.Task;
+
+    /// <summary>Answered, failed or abandoned by its client: nothing more to do but return the model lease.</summary>
+    public bool IsFinished => completion.Task.IsCompleted;
+
+    public void Complete(PredictionBatch result)
+    {
+        registration.Dispose();
+        completion.TrySetResult(result);
+        ReleaseCapacity();
+    }
+
+    public void Fail(Exception exception)
+    {
+        registration.Dispose();
+        completion.TrySetException(exception);
+        ReleaseCapacity();
+    }
+
+    /// <summary>Returns the model lease taken for this request (once; by the consumer, when done with the item).</summary>
+    public void ReleaseModel()
+    {
+        if (Interlocked.Exchange(ref modelReleased, 1) == 0)
+        {
+            Model.Release();
+        }
+    }
+
+    private void Cancel(CancellationToken token)
+    {
+        completion.TrySetCanceled(token);
+        ReleaseCapacity();
+    }
+
+    private void ReleaseCapacity()
+    {
+        if (Interlocked.Exchange(ref released, 1) == 0)
+        {
+            queue.Release(Count);
+        }
+    }
+}

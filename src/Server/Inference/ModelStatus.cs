@@ -1,0 +1,8 @@
+namespace TextClassification.Server.Inference;
+
+internal enum ModelStatus
+{
+    Loading,
+    Ready,
+    Failed,
+}
