@@ -21,6 +21,7 @@ then stop the server's whole process group. Servers:
     flask             bench/flask_server.py, Flask app.run(threaded=True, ssl_context=...)
     gunicorn          gunicorn -w 2 (sync workers) serving the same Flask app
     gunicorn-threads  gunicorn -w 2 --threads 4 (gthread workers) serving the same Flask app
+    baseline          C# server built from another commit (--baseline REV), POST /predict: is a change free?
 
 Raw results go to bench/results/<timestamp>.json. Run with /usr/bin/python3 (Debian's; it has torch).
 """
@@ -59,6 +60,7 @@ SERVERS = {  # name -> (label, kind, path, method)
     "flask": ("Flask app.run threaded", "flask", "/predict", "POST"),
     "gunicorn": ("gunicorn -w 2", "gunicorn", "/predict", "POST"),
     "gunicorn-threads": ("gunicorn -w 2 --threads 4", "gunicorn-threads", "/predict", "POST"),
+    "baseline": ("C# /predict, baseline build", "csharp-baseline", "/predict", "POST"),
 }
 ALIASES = {"cs": "csharp", "c#": "csharp", "dotnet": "csharp", "gthread": "gunicorn-threads",
            "gunicorn_threads": "gunicorn-threads", "threads": "gunicorn-threads", "flask-run": "flask"}
@@ -72,6 +74,7 @@ TARGETS = {  # ratios the issue asks for (at the reference connection count, 64)
     "soak_rss_growth": 1.1,        # RSS at end / RSS after the first ~10,000 requests
     "soak_peak_rss_mb": 300.0,
     "train_epoch_ratio": 1.0,      # C# / Python seconds per epoch
+    "csharp_vs_baseline": 0.97,    # a change costs no more than noise: this build / the --baseline build
 }
 
 
@@ -453,6 +456,7 @@ class Ctx:
         self.cert = self.key = self.body = None
         self.server_dir = args.server_dir
         self.cli_dir = args.cli_dir
+        self.baseline_dir = None
 
     def ensure_cert(self):
         if self.cert is None:
@@ -462,6 +466,21 @@ class Ctx:
     def ensure_server(self):
         self.server_dir = self._ensure_published("src/Server", "server", self.server_dir)
         return self._dll(self.server_dir, "Server.dll")
+
+    def ensure_baseline(self):
+        """The C# server published from --baseline REV (a detached git worktree of that commit, removed afterwards)."""
+        if self.baseline_dir is None:
+            source = os.path.join(self.work, "baseline-src")
+            subprocess.run(["git", "-C", REPO, "worktree", "add", "--detach", source, self.args.baseline], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                directory = os.path.join(self.work, "baseline")
+                dotnet_publish(os.path.join(source, "src/Server"), directory, os.path.join(self.work, "publish-baseline.log"))
+            finally:
+                subprocess.run(["git", "-C", REPO, "worktree", "remove", "--force", source], check=False,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.baseline_dir = directory
+        return self._dll(self.baseline_dir, "Server.dll")
 
     def ensure_cli(self):
         self.cli_dir = self._ensure_published("src/Cli", "cli", self.cli_dir)
@@ -487,8 +506,8 @@ def server_command(ctx, kind, port):
     model = ctx.args.model
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"
-    if kind == "csharp":
-        dll = ctx.ensure_server()
+    if kind in ("csharp", "csharp-baseline"):
+        dll = ctx.ensure_server() if kind == "csharp" else ctx.ensure_baseline()
         tls_dir = os.path.join(ctx.work, "tls")
         os.makedirs(tls_dir, exist_ok=True)
         cmd = ["dotnet", dll, "--urls", f"https://127.0.0.1:{port}", f"--Model:Path={model}",
@@ -659,6 +678,8 @@ def mode_throughput(ctx, args, results):
                 if SERVERS[s][1] == "csharp":
                     server_meta.append({"server": s, "repeat": 0, "error": f"C# server unavailable: {e}"})
             servers = [s for s in servers if SERVERS[s][1] != "csharp"]
+    if "baseline" in servers:
+        ctx.ensure_baseline()  # published before any measurement, like this tree's build
     ctx.ensure_cert()
     n_total = args.repeat * len(servers)
     k = 0
@@ -678,7 +699,7 @@ def mode_throughput(ctx, args, results):
                         "keep_alive": srv.keep_alive, "prediction": {"label": pred.get("label"), "score": pred.get("score")}}
                 log(f"    ready in {startup:.2f} s; /predict -> {pred.get('label')} {pred.get('score')}"
                     + ("" if srv.keep_alive else "; the server closes every connection (no keep-alive)"))
-                warmup = args.warmup if args.warmup is not None else (15 if kind == "csharp" else 5)
+                warmup = args.warmup if args.warmup is not None else (15 if kind.startswith("csharp") else 5)
                 if warmup > 0:
                     meta["warmup_rps"] = warm_up(url, max(args.connections), body_path, method, args, warmup)
                     log(f"    warm-up: {', '.join(f'{x:.0f}' for x in meta['warmup_rps'])} req/s")
@@ -771,6 +792,7 @@ def throughput_ratios(summary, conns):
         "csharp_vs_flask": ratio("csharp", "flask", "rps", TARGETS["csharp_vs_flask"], "min"),
         "csharp_vs_gunicorn": ratio("csharp", "gunicorn", "rps", 0, "min"),
         "p99_csharp_vs_gthread": ratio("csharp", "gunicorn-threads", "p99_ms", TARGETS["p99_csharp_vs_gthread"], "max"),
+        "csharp_vs_baseline": ratio("csharp", "baseline", "rps", TARGETS["csharp_vs_baseline"], "min"),
     }
 
 
@@ -968,6 +990,7 @@ def print_report(results, args):
             ("C# / Flask app.run (req/s)", r["csharp_vs_flask"], ">= 80x", lambda v: f"{v:.1f}x"),
             ("C# / gunicorn -w 2 (req/s)", r["csharp_vs_gunicorn"], "(info)", lambda v: f"{v:.1f}x"),
             ("p99 C# / gunicorn --threads 4", r["p99_csharp_vs_gthread"], "<= 0.125", lambda v: f"{v:.3f}"),
+            (f"C# / baseline {args.baseline or ''} (req/s)", r.get("csharp_vs_baseline"), ">= 0.97", lambda v: f"{v:.3f}"),
         ]
         for label, val, target, fmt in rows:
             shown = fmt(val["value"]) if val else "n/a"
@@ -1029,6 +1052,8 @@ def parse_args(argv):
     ap.add_argument("--wrk-timeout", default="5s", help="wrk --timeout (a slower response is a socket error)")
     ap.add_argument("--model", default=DEFAULT_MODEL, help="bundle directory (default models/default)")
     ap.add_argument("--server-dir", help="use this already published C# server (Server.dll) instead of publishing")
+    ap.add_argument("--baseline", help="a git revision: also measure the C# server built from it (server 'baseline'), "
+                    "side by side with this tree's build")
     ap.add_argument("--cli-dir", help="use this already published C# CLI (textclf.dll) instead of publishing (train mode)")
     ap.add_argument("--start-timeout", type=float, default=120.0, help="seconds to wait for /health (default 120)")
     ap.add_argument("--coldstart-runs", type=int, default=5)
@@ -1066,7 +1091,11 @@ def parse_args(argv):
                 names.append(n)
         args.only = names
     else:
-        args.only = list(SERVERS)
+        args.only = [n for n in SERVERS if n != "baseline"]
+    if args.baseline and "baseline" not in args.only:
+        args.only.append("baseline")
+    if "baseline" in args.only and not args.baseline:
+        ap.error("server 'baseline' needs --baseline REV")
     args.model = os.path.abspath(args.model)
     if args.repeat < 1:
         ap.error("--repeat must be >= 1")
