@@ -50,8 +50,6 @@ public sealed class ModelBundle : IDisposable
 
     public string WeightsSha256 { get; }
 
-    public string WeightsPath => Path.Combine(Directory, Config.Weights!);
-
     private IDisposable Owner { get; }
 
     public void Dispose() => Owner.Dispose();
@@ -121,7 +119,7 @@ public sealed class ModelBundle : IDisposable
             EmbedDim = model.EmbedDim,
             NumClass = model.NumClass,
             Labels = [.. labels],
-            Tokenizer = BasicEnglishTokenizer.Instance.Name,
+            Tokenizer = BasicEnglishTokenizer.Name,
             Vocab = DefaultVocabFile,
             Weights = DefaultWeightsFile,
             Provenance = provenance,
@@ -170,7 +168,7 @@ public sealed class ModelBundle : IDisposable
             _ when config.Labels.Any(string.IsNullOrEmpty) => "has an empty or null label",
             _ when config.Labels.Distinct(StringComparer.Ordinal).Count() != config.Labels.Count => "has duplicate labels",
             { Tokenizer: null } => "has no \"tokenizer\"",
-            { Tokenizer: not "basic_english" } => $"asks for tokenizer \"{config.Tokenizer}\"; only \"basic_english\" is supported",
+            { Tokenizer: not BasicEnglishTokenizer.Name } => $"asks for tokenizer \"{config.Tokenizer}\"; only \"{BasicEnglishTokenizer.Name}\" is supported",
             { Vocab: null or "" } => "has no \"vocab\" file name",
             { Weights: null or "" } => "has no \"weights\" file name",
             _ => null,
@@ -234,11 +232,7 @@ public sealed class ModelBundle : IDisposable
                 }
             }
             var converted = stateDict.ToDictionary(pair => pair.Key, pair => pair.Value.dtype == ScalarType.Float32 ? pair.Value : pair.Value.to(ScalarType.Float32));
-            var (missingAfter, unexpectedAfter) = model.load_state_dict(converted, strict: true);
-            if (missingAfter.Count > 0 || unexpectedAfter.Count > 0)
-            {
-                throw new ModelLoadException(path, "load_state_dict rejected the weights");
-            }
+            model.load_state_dict(converted, strict: true);
             foreach (var tensor in converted.Values.Where(tensor => !stateDict.ContainsValue(tensor)))
             {
                 tensor.Dispose();
@@ -255,9 +249,10 @@ public sealed class ModelBundle : IDisposable
 
     private static Dictionary<string, Tensor> ReadStateDict(string path)
     {
+        bool safetensors = path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
         try
         {
-            if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            if (safetensors)
             {
                 return Safetensors.LoadStateDict(path);
             }
@@ -280,7 +275,7 @@ public sealed class ModelBundle : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The readers throw many types (zip, pickle, JSON, end of stream) for unreadable or truncated files.
-            throw new ModelLoadException(path, $"cannot be read as a {(path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) ? "safetensors" : "PyTorch state_dict")} file "
+            throw new ModelLoadException(path, $"cannot be read as a {(safetensors ? "safetensors" : "PyTorch state_dict")} file "
                 + $"(truncated or corrupt?): {ex.GetType().Name}: {ex.Message}", ex);
         }
     }

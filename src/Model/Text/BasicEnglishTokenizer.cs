@@ -20,13 +20,14 @@ public interface ITokenSink
 /// "&lt;br /&gt;", and quotes are gone before it is matched). So one lowercasing pass into a pooled buffer and one
 /// scan give the same tokens without the intermediate strings, and token spans can be looked up without allocating.
 /// </remarks>
-public sealed class BasicEnglishTokenizer : ITokenizer
+public sealed class BasicEnglishTokenizer
 {
+    /// <summary>The name recorded in a bundle's config.json.</summary>
+    public const string Name = "basic_english";
+
     private const string LineBreakTag = "<br />";
 
     public static BasicEnglishTokenizer Instance { get; } = new();
-
-    public string Name => "basic_english";
 
     public IReadOnlyList<string> Tokenize(string text)
     {
