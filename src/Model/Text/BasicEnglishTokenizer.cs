@@ -2,12 +2,6 @@ using System.Buffers;
 
 namespace TextClassification.Model.Text;
 
-/// <summary>Receives tokens as spans over a buffer that is reused: copy what must outlive the call.</summary>
-public interface ITokenSink
-{
-    void Add(ReadOnlySpan<char> token);
-}
-
 /// <summary>
 /// torchtext's <c>basic_english</c> tokenizer, reproduced exactly: Python's <c>str.lower()</c>, then the twelve
 /// regex rules in order, then <c>str.split()</c>. Python (3.11, Unicode 14) is the reference, not .NET's culture data.
