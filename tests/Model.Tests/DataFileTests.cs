@@ -15,6 +15,15 @@ public sealed class DataFileTests
     }
 
     [Fact]
+    public void CountsLinesAcrossWindowsLineEndingsAndQuotedLineBreaks()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("d.csv"), "text,label\r\n\"two\nlines\",spam\r\n\r\nlast,ham");
+        var records = DataFile.Read(dir.File("d.csv"));
+        Assert.Equal([new LabeledText("two\nlines", "spam", 2), new LabeledText("last", "ham", 5)], records);
+    }
+
+    [Fact]
     public void ReadsTsvAndGzippedJsonl()
     {
         using var dir = new TempDir();
@@ -37,6 +46,7 @@ public sealed class DataFileTests
     [InlineData("d.csv", "text,label\na,b\nc\n", ":3: has 1 field(s); the header has 2")]
     [InlineData("d.csv", "body,category\na,b\n", ":1: header must name a \"text\" and a \"label\" column")]
     [InlineData("d.csv", "text,label\n\"open,b\n", ":2: a quoted field is not closed")]
+    [InlineData("d.csv", "text,label\n\"a\"b,c\n", ":2: unexpected character 'b' after a closing quote")]
     [InlineData("d.csv", "text,label\na,\n", ":2: has an empty label")]
     [InlineData("d.txt", "hello", "unknown extension \".txt\"")]
     [InlineData("d.csv", "text,label\n", "holds no records")]

@@ -7,8 +7,10 @@ internal sealed class DelimitedParser(StreamReader reader, char delimiter)
 {
     private int line;
 
+    /// <summary>The 1-based line on which the last record read starts.</summary>
     public int RecordLine { get; private set; }
 
+    /// <summary>The next record's fields, or null at the end of the file; a blank line is one empty field.</summary>
     public List<string>? ReadRecord()
     {
         if (reader.Peek() < 0)
@@ -19,61 +21,30 @@ internal sealed class DelimitedParser(StreamReader reader, char delimiter)
         RecordLine = line;
         var fields = new List<string>();
         var field = new StringBuilder();
-        bool quoted = false, wasQuoted = false;
+        bool wasQuoted = false;
         while (true)
         {
             int next = reader.Read();
-            if (next < 0)
+            if (next is < 0 or '\n' or '\r')
             {
-                if (quoted)
+                if (next == '\r' && reader.Peek() == '\n')
                 {
-                    throw new FormatException("a quoted field is not closed before the end of the file");
+                    reader.Read();
                 }
                 fields.Add(field.ToString());
                 return fields;
             }
             char c = (char)next;
-            if (quoted)
+            if (c == '"' && field.Length == 0 && !wasQuoted)
             {
-                if (c == '"')
-                {
-                    if (reader.Peek() == '"')
-                    {
-                        reader.Read();
-                        field.Append('"');
-                    }
-                    else
-                    {
-                        quoted = false;
-                    }
-                }
-                else
-                {
-                    if (c == '\n')
-                    {
-                        line++;
-                    }
-                    field.Append(c);
-                }
-            }
-            else if (c == '"' && field.Length == 0 && !wasQuoted)
-            {
-                quoted = wasQuoted = true;
+                ReadQuoted(field);
+                wasQuoted = true;
             }
             else if (c == delimiter)
             {
                 fields.Add(field.ToString());
                 field.Clear();
                 wasQuoted = false;
-            }
-            else if (c is '\n' or '\r')
-            {
-                if (c == '\r' && reader.Peek() == '\n')
-                {
-                    reader.Read();
-                }
-                fields.Add(field.ToString());
-                return fields;
             }
             else if (wasQuoted)
             {
@@ -83,6 +54,32 @@ internal sealed class DelimitedParser(StreamReader reader, char delimiter)
             {
                 field.Append(c);
             }
+        }
+    }
+
+    /// <summary>Appends a quoted field's content up to its closing quote (the opening one is already read).</summary>
+    private void ReadQuoted(StringBuilder field)
+    {
+        while (true)
+        {
+            int next = reader.Read();
+            if (next < 0)
+            {
+                throw new FormatException("a quoted field is not closed before the end of the file");
+            }
+            if (next == '"')
+            {
+                if (reader.Peek() != '"')
+                {
+                    return;
+                }
+                reader.Read(); // a doubled quote stands for one
+            }
+            else if (next == '\n')
+            {
+                line++;
+            }
+            field.Append((char)next);
         }
     }
 }
