@@ -6,22 +6,14 @@ namespace TextClassification.Model.Tests;
 public sealed class DataFileTests
 {
     [Fact]
-    public void ReadsCsvWithQuotesCommasAndLineBreaks()
-    {
-        using var dir = new TempDir();
-        File.WriteAllText(dir.File("d.csv"), "label,text\nspam,\"free, \"\"really\"\" free\nmoney\"\nham,hello\n");
-        var records = DataFile.Read(dir.File("d.csv"));
-        Assert.Equal([new LabeledText("free, \"really\" free\nmoney", "spam", 2), new LabeledText("hello", "ham", 4)], records);
-    }
+    public void ReadsCsvWithQuotesCommasAndLineBreaks() => Assert.Equal(
+        [new LabeledText("free, \"really\" free\nmoney", "spam", 2), new LabeledText("hello", "ham", 4)],
+        ReadCsv("label,text\nspam,\"free, \"\"really\"\" free\nmoney\"\nham,hello\n"));
 
     [Fact]
-    public void CountsLinesAcrossWindowsLineEndingsAndQuotedLineBreaks()
-    {
-        using var dir = new TempDir();
-        File.WriteAllText(dir.File("d.csv"), "text,label\r\n\"two\nlines\",spam\r\n\r\nlast,ham");
-        var records = DataFile.Read(dir.File("d.csv"));
-        Assert.Equal([new LabeledText("two\nlines", "spam", 2), new LabeledText("last", "ham", 5)], records);
-    }
+    public void CountsLinesAcrossWindowsLineEndingsAndQuotedLineBreaks() => Assert.Equal(
+        [new LabeledText("two\nlines", "spam", 2), new LabeledText("last", "ham", 5)],
+        ReadCsv("text,label\r\n\"two\nlines\",spam\r\n\r\nlast,ham"));
 
     [Fact]
     public void ReadsTsvAndGzippedJsonl()
@@ -66,5 +58,12 @@ public sealed class DataFileTests
         var test = DataFile.Read(Path.Combine(RepoPaths.Data, "test.jsonl.gz"));
         Assert.Equal(["ham", "spam"], train.Select(r => r.Label).Distinct().Order(StringComparer.Ordinal));
         Assert.InRange((double)test.Count / (train.Count + test.Count), 0.19, 0.21);
+    }
+
+    private static IReadOnlyList<LabeledText> ReadCsv(string content)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("d.csv"), content);
+        return DataFile.Read(dir.File("d.csv"));
     }
 }
