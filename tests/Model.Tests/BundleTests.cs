@@ -131,6 +131,11 @@ public sealed class BundleTests : IClassFixture<BundleTests.SavedBundle>
     [InlineData("labels", "[\"ham\", \"ham\"]", "has duplicate labels")]
     [InlineData("tokenizer", "\"spacy\"", "only \"basic_english\" is supported")]
     [InlineData("vocab_size", "0", "needs a positive integer \"vocab_size\"")]
+    [InlineData("embed_dim", "null", "needs a positive integer \"embed_dim\"")]
+    [InlineData("labels", "null", "has no \"labels\" list")]
+    [InlineData("labels", "[\"ham\", \"\"]", "has an empty or null label")]
+    [InlineData("tokenizer", "null", "has no \"tokenizer\"")]
+    [InlineData("vocab", "\"\"", "has no \"vocab\" file name")]
     [InlineData("weights", "\"../../etc/passwd\"", "points outside the bundle directory")]
     public void ReportsConfigValuesThatCannotWork(string field, string value, string problem)
     {

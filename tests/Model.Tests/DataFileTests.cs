@@ -6,13 +6,14 @@ namespace TextClassification.Model.Tests;
 public sealed class DataFileTests
 {
     [Fact]
-    public void ReadsCsvWithQuotesCommasAndLineBreaks()
-    {
-        using var dir = new TempDir();
-        File.WriteAllText(dir.File("d.csv"), "label,text\nspam,\"free, \"\"really\"\" free\nmoney\"\nham,hello\n");
-        var records = DataFile.Read(dir.File("d.csv"));
-        Assert.Equal([new LabeledText("free, \"really\" free\nmoney", "spam", 2), new LabeledText("hello", "ham", 4)], records);
-    }
+    public void ReadsCsvWithQuotesCommasAndLineBreaks() => Assert.Equal(
+        [new LabeledText("free, \"really\" free\nmoney", "spam", 2), new LabeledText("hello", "ham", 4)],
+        ReadCsv("label,text\nspam,\"free, \"\"really\"\" free\nmoney\"\nham,hello\n"));
+
+    [Fact]
+    public void CountsLinesAcrossWindowsLineEndingsAndQuotedLineBreaks() => Assert.Equal(
+        [new LabeledText("two\nlines", "spam", 2), new LabeledText("last", "ham", 5)],
+        ReadCsv("text,label\r\n\"two\nlines\",spam\r\n\r\nlast,ham"));
 
     [Fact]
     public void ReadsTsvAndGzippedJsonl()
@@ -37,6 +38,7 @@ public sealed class DataFileTests
     [InlineData("d.csv", "text,label\na,b\nc\n", ":3: has 1 field(s); the header has 2")]
     [InlineData("d.csv", "body,category\na,b\n", ":1: header must name a \"text\" and a \"label\" column")]
     [InlineData("d.csv", "text,label\n\"open,b\n", ":2: a quoted field is not closed")]
+    [InlineData("d.csv", "text,label\n\"a\"b,c\n", ":2: unexpected character 'b' after a closing quote")]
     [InlineData("d.csv", "text,label\na,\n", ":2: has an empty label")]
     [InlineData("d.txt", "hello", "unknown extension \".txt\"")]
     [InlineData("d.csv", "text,label\n", "holds no records")]
@@ -56,5 +58,12 @@ public sealed class DataFileTests
         var test = DataFile.Read(Path.Combine(RepoPaths.Data, "test.jsonl.gz"));
         Assert.Equal(["ham", "spam"], train.Select(r => r.Label).Distinct().Order(StringComparer.Ordinal));
         Assert.InRange((double)test.Count / (train.Count + test.Count), 0.19, 0.21);
+    }
+
+    private static IReadOnlyList<LabeledText> ReadCsv(string content)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("d.csv"), content);
+        return DataFile.Read(dir.File("d.csv"));
     }
 }

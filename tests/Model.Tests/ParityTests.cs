@@ -68,7 +68,7 @@ public sealed class ParityTests : IClassFixture<ParityTests.Expected>
     public void TorchScriptBundleReportsItsArchitecture()
     {
         using var predictor = Predictor.Load(Path.Combine(RepoPaths.Fixtures, "parity", "bundle_torchscript"));
-        Assert.Equal("torchscript", predictor.Bundle.Config.Architecture);
+        Assert.Equal("torchscript", predictor.Architecture);
         Assert.Null(predictor.Bundle.Classifier);
         Assert.True(predictor.Bundle.ParameterCount > 0);
     }

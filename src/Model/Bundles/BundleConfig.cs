@@ -3,9 +3,10 @@ using System.Text.Json.Nodes;
 namespace TextClassification.Model.Bundles;
 
 /// <summary>
-/// <c>config.json</c> of a model bundle, the contract shared with the Python side (tools/pytorch).
+/// <c>config.json</c> of a model bundle as written and read, the contract shared with the Python side (tools/pytorch).
+/// Every field may be absent in a file; <see cref="BundleConfigFile.Read"/> turns it into a validated <see cref="ModelConfig"/>.
 /// </summary>
-public sealed record BundleConfig
+internal sealed record BundleConfig
 {
     public const string FileName = "config.json";
 

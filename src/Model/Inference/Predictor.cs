@@ -29,7 +29,7 @@ public sealed class Predictor : IDisposable
     {
         Bundle = bundle ?? throw new ArgumentNullException(nameof(bundle));
         classes = bundle.Labels.Count;
-        dim = (int)bundle.Config.EmbedDim!.Value;
+        dim = (int)bundle.Config.EmbedDim;
         classifier = bundle.Classifier;
         if (classifier is not null)
         {
@@ -39,7 +39,20 @@ public sealed class Predictor : IDisposable
 
     public ModelBundle Bundle { get; }
 
+    /// <summary>The bundle's validated <c>config.json</c>.</summary>
+    public ModelConfig Config => Bundle.Config;
+
+    public string Architecture => Bundle.Config.Architecture;
+
     public IReadOnlyList<string> Labels => Bundle.Labels;
+
+    /// <summary>The bundle directory, as a full path.</summary>
+    public string Directory => Bundle.Directory;
+
+    public long ParameterCount => Bundle.ParameterCount;
+
+    /// <summary>SHA-256 of the weights file, lowercase hex.</summary>
+    public string WeightsSha256 => Bundle.WeightsSha256;
 
     public static Predictor Load(string directory) => new(ModelBundle.Load(directory));
 

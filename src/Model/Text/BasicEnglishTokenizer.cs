@@ -2,12 +2,6 @@ using System.Buffers;
 
 namespace TextClassification.Model.Text;
 
-/// <summary>Receives tokens as spans over a buffer that is reused: copy what must outlive the call.</summary>
-public interface ITokenSink
-{
-    void Add(ReadOnlySpan<char> token);
-}
-
 /// <summary>
 /// torchtext's <c>basic_english</c> tokenizer, reproduced exactly: Python's <c>str.lower()</c>, then the twelve
 /// regex rules in order, then <c>str.split()</c>. Python (3.11, Unicode 14) is the reference, not .NET's culture data.
@@ -20,13 +14,14 @@ public interface ITokenSink
 /// "&lt;br /&gt;", and quotes are gone before it is matched). So one lowercasing pass into a pooled buffer and one
 /// scan give the same tokens without the intermediate strings, and token spans can be looked up without allocating.
 /// </remarks>
-public sealed class BasicEnglishTokenizer : ITokenizer
+public sealed class BasicEnglishTokenizer
 {
+    /// <summary>The name recorded in a bundle's config.json.</summary>
+    public const string Name = "basic_english";
+
     private const string LineBreakTag = "<br />";
 
     public static BasicEnglishTokenizer Instance { get; } = new();
-
-    public string Name => "basic_english";
 
     public IReadOnlyList<string> Tokenize(string text)
     {

@@ -7,15 +7,6 @@ using static TorchSharp.torch;
 
 namespace TextClassification.Model.Training;
 
-/// <summary>A text with its ids and label id, encoded once before training.</summary>
-public sealed record EncodedExample(int[] Ids, long Label);
-
-/// <summary>The trained model with the vocabulary and labels it needs, and the per-epoch history.</summary>
-public sealed record TrainingResult(TextClassifier Model, Vocabulary Vocabulary, IReadOnlyList<string> Labels, IReadOnlyList<EpochResult> Epochs)
-{
-    public EpochResult Final => Epochs[^1];
-}
-
 /// <summary>
 /// The notes' optimisation loop: per epoch a training loop (<c>zero_grad</c> → <c>backward</c> → <c>step</c>) and a
 /// test loop under <c>no_grad</c>, with CrossEntropyLoss and SGD (or Adam), optional StepLR, clipping and accumulation.

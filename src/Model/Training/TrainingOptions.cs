@@ -1,11 +1,5 @@
 namespace TextClassification.Model.Training;
 
-public enum OptimizerKind
-{
-    Sgd,
-    Adam,
-}
-
 /// <summary>Hyperparameters and run settings. The defaults converge on the shipped SpamAssassin data.</summary>
 public sealed record TrainingOptions
 {

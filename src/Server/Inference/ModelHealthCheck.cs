@@ -9,7 +9,7 @@ internal sealed class ModelHealthCheck(ModelHolder holder) : IHealthCheck
     {
         var model = holder.Current;
         var result = model is not null
-            ? HealthCheckResult.Healthy($"model ready: {model.Predictor.Bundle.Config.Architecture}, labels [{string.Join(", ", model.Predictor.Labels)}]")
+            ? HealthCheckResult.Healthy($"model ready: {model.Predictor.Architecture}, labels [{string.Join(", ", model.Predictor.Labels)}]")
             : holder.Failure is { } failure
                 ? HealthCheckResult.Unhealthy($"model not loaded: {failure}")
                 : HealthCheckResult.Unhealthy("model is loading");

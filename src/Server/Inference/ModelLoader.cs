@@ -82,13 +82,12 @@ internal sealed partial class ModelLoader(
                 long warmupStart = time.GetTimestamp();
                 predictor.Predict([WarmupText]);
                 var warmup = time.GetElapsedTime(warmupStart);
-                var config = predictor.Bundle.Config;
-                JsonElement? provenance = config.Provenance is { } recorded ? JsonSerializer.SerializeToElement(recorded, ServerJsonContext.Default.JsonObject) : null;
+                JsonElement? provenance = predictor.Config.Provenance is { } recorded ? JsonSerializer.SerializeToElement(recorded, ServerJsonContext.Default.JsonObject) : null;
                 var model = new LoadedModel(predictor, time.GetUtcNow(), loaded, warmup, provenance);
                 holder.Publish(model);
                 string labels = string.Join(", ", predictor.Labels);
-                LogModelLoaded(logger, predictor.Bundle.Directory, config.Architecture, labels, predictor.Bundle.ParameterCount,
-                    predictor.Bundle.WeightsSha256, loaded.TotalMilliseconds, warmup.TotalMilliseconds, threads);
+                LogModelLoaded(logger, predictor.Directory, predictor.Architecture, labels, predictor.ParameterCount,
+                    predictor.WeightsSha256, loaded.TotalMilliseconds, warmup.TotalMilliseconds, threads);
                 return null;
             }
             catch
@@ -110,7 +109,7 @@ internal sealed partial class ModelLoader(
     [LoggerMessage(EventId = 100, Level = LogLevel.Information,
         Message = "Model loaded from {Directory}: {Architecture}, labels [{Labels}], {ParameterCount} parameters, weights sha256 {WeightsSha256}; "
             + "load {LoadMilliseconds:F0} ms, warm-up {WarmupMilliseconds:F1} ms, {IntraOpThreads} intra-op thread(s)")]
-    private static partial void LogModelLoaded(ILogger logger, string directory, string? architecture, string labels, long parameterCount,
+    private static partial void LogModelLoaded(ILogger logger, string directory, string architecture, string labels, long parameterCount,
         string weightsSha256, double loadMilliseconds, double warmupMilliseconds, int intraOpThreads);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Model not loaded: {Reason}")]

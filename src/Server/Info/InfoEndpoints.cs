@@ -36,8 +36,7 @@ internal static class InfoEndpoints
         IOptions<KestrelServerOptions> serverOptions, IOptions<ApiDocsOptions> docsOptions)
     {
         var model = models.Current;
-        var config = model?.Predictor.Bundle.Config;
-        var summary = new ModelSummary(models.Status.ToString(), config?.Architecture, model?.Predictor.Labels, model?.Predictor.Bundle.WeightsSha256, models.Failure);
+        var summary = new ModelSummary(models.Status.ToString(), model?.Predictor.Architecture, model?.Predictor.Labels, model?.Predictor.WeightsSha256, models.Failure);
         var limits = new ServiceLimits(modelOptions.Value.MaxTextsPerRequest, serverOptions.Value.Limits.MaxRequestBodySize, PredictRequestParser.MaxDepth);
         bool docs = docsOptions.Value.Enabled;
         var links = new ServiceLinks(docs ? ApiDocs.UiPath : null, docs ? ApiDocs.DocumentPath : null, "/predict", "/health", "/health/live", "/model");
@@ -50,10 +49,10 @@ internal static class InfoEndpoints
         {
             return Problems.ModelNotReady(models.NotReadyDetail);
         }
-        var bundle = model.Predictor.Bundle;
-        var config = bundle.Config;
-        return TypedResults.Ok(new ModelInfo(config.Architecture!, bundle.Labels, config.VocabSize!.Value, config.EmbedDim!.Value, config.NumClass!.Value,
-            bundle.ParameterCount, config.Tokenizer!, bundle.WeightsSha256, config.Weights!, bundle.Directory, model.LoadedAt,
+        var predictor = model.Predictor;
+        var config = predictor.Config;
+        return TypedResults.Ok(new ModelInfo(config.Architecture, config.Labels, config.VocabSize, config.EmbedDim, config.NumClass,
+            predictor.ParameterCount, config.Tokenizer, predictor.WeightsSha256, config.Weights, predictor.Directory, model.LoadedAt,
             model.LoadDuration.TotalMilliseconds, model.WarmupDuration.TotalMilliseconds, model.Provenance));
     }
 }

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using TextClassification.Model.Modeling;
+using TextClassification.Model.Text;
+
+namespace TextClassification.Model.Bundles;
+
+/// <summary>Reads <c>config.json</c> into a validated <see cref="ModelConfig"/>, and writes it.</summary>
+internal static class BundleConfigFile
+{
+    /// <summary>Every problem is a <see cref="ModelLoadException"/> naming <paramref name="path"/>; the first one found wins.</summary>
+    public static ModelConfig Read(string path) => Validate(path, Deserialize(path));
+
+    public static void Write(string path, BundleConfig config)
+    {
+        using var stream = File.Create(path);
+        using var writer = new Utf8JsonWriter(stream, ModelJsonContext.FileWriterOptions(indented: true));
+        JsonSerializer.Serialize(writer, config, ModelJsonContext.Default.BundleConfig);
+    }
+
+    private static BundleConfig Deserialize(string path)
+    {
+        BundleConfig? config;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            config = JsonSerializer.Deserialize(stream, ModelJsonContext.Default.BundleConfig);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new ModelLoadException(path, "is missing; every bundle needs a config.json", ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelLoadException(path, $"is not valid JSON for a bundle config: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelLoadException(path, $"cannot be read: {ex.Message}", ex);
+        }
+        return config ?? throw new ModelLoadException(path, "is null; expected a JSON object");
+    }
+
+    private static ModelConfig Validate(string path, BundleConfig config)
+    {
+        ModelLoadException Problem(string problem) => new(path, problem);
+        long Positive(long? value, string field) => value is long positive and >= 1 ? positive : throw Problem($"needs a positive integer \"{field}\"");
+
+        string architecture = config.Architecture switch
+        {
+            null => throw Problem("has no \"architecture\""),
+            TextClassifier.Architecture or ModelBundle.TorchScriptArchitecture => config.Architecture,
+            _ => throw Problem($"has architecture \"{config.Architecture}\"; supported are \"{TextClassifier.Architecture}\" and \"{ModelBundle.TorchScriptArchitecture}\""),
+        };
+        long vocabSize = Positive(config.VocabSize, "vocab_size");
+        long embedDim = Positive(config.EmbedDim, "embed_dim");
+        long numClass = Positive(config.NumClass, "num_class");
+        var labels = config.Labels ?? throw Problem("has no \"labels\" list");
+        if (labels.Count != numClass)
+        {
+            throw Problem($"lists {labels.Count} labels but num_class is {numClass}");
+        }
+        if (labels.Any(string.IsNullOrEmpty))
+        {
+            throw Problem("has an empty or null label");
+        }
+        if (labels.Distinct(StringComparer.Ordinal).Count() != labels.Count)
+        {
+            throw Problem("has duplicate labels");
+        }
+        string tokenizer = config.Tokenizer switch
+        {
+            null => throw Problem("has no \"tokenizer\""),
+            BasicEnglishTokenizer.Name => BasicEnglishTokenizer.Name,
+            _ => throw Problem($"asks for tokenizer \"{config.Tokenizer}\"; only \"{BasicEnglishTokenizer.Name}\" is supported"),
+        };
+        string vocab = string.IsNullOrEmpty(config.Vocab) ? throw Problem("has no \"vocab\" file name") : config.Vocab;
+        string weights = string.IsNullOrEmpty(config.Weights) ? throw Problem("has no \"weights\" file name") : config.Weights;
+        return new ModelConfig(architecture, vocabSize, embedDim, numClass, [.. labels], tokenizer, vocab, weights, config.Provenance);
+    }
+}
