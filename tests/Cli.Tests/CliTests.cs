@@ -1,6 +1,4 @@
-using TextClassification.Cli;
-
-namespace TextClassification.Model.Tests;
+namespace TextClassification.Cli.Tests;
 
 public sealed class CliTests
 {
