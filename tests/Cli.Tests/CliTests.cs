@@ -46,6 +46,27 @@ public sealed partial class CliTests
     }
 
     [Fact]
+    public void OnATerminalTrainingDrawsProgressOnStderrAndStillPrintsEveryEpoch()
+    {
+        using var dir = new TempDir();
+        var run = TrainTiny(dir, epochs: 2, errorIsTerminal: true);
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Contains("epoch 2/2 loss", run.Err, StringComparison.Ordinal);
+        Assert.Equal(2, EpochLine().Count(run.Out));
+    }
+
+    [Fact]
+    public void WhenStdoutIsTheSameTerminalEpochLinesGoThroughTheProgressDisplay()
+    {
+        using var dir = new TempDir();
+        var run = TrainTiny(dir, epochs: 2, errorIsTerminal: true, outIsTerminal: true);
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Equal(0, EpochLine().Count(run.Out));
+        Assert.Contains("epoch 2/2 | train loss", run.Err, StringComparison.Ordinal);
+        Assert.Contains("saved bundle to", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MalformedRecordFailsWithFileAndLine()
     {
         using var dir = new TempDir();
@@ -90,12 +111,12 @@ public sealed partial class CliTests
     private static partial Regex EpochLine();
 
     /// <summary>Writes TinyData as a .jsonl training file (plus <paramref name="extraTrainLine"/>) and a .csv test file, then trains on them.</summary>
-    private static CliRun TrainTiny(TempDir dir, int epochs, string? extraTrainLine = null)
+    private static CliRun TrainTiny(TempDir dir, int epochs, bool errorIsTerminal = false, bool outIsTerminal = false, string? extraTrainLine = null)
     {
         var trainLines = TinyData.Train.Select(r => $"{{\"text\":\"{r.Text}\",\"label\":\"{r.Label}\"}}");
         File.WriteAllLines(dir.File(TrainFile), extraTrainLine is null ? trainLines : trainLines.Append(extraTrainLine));
         File.WriteAllLines(dir.File(TestFile), ["text,label", .. TinyData.Test.Select(r => $"{r.Text},{r.Label}")]);
-        return CliRun.Of(
+        return CliRun.Of(new StringReader(""), errorIsTerminal, outIsTerminal,
             "train", "--train", dir.File(TrainFile), "--test", dir.File(TestFile), "--out", dir.File("model"), "--epochs", $"{epochs}",
             "--lr", "1", "--batch-size", "4", "--embed-dim", "8", "--min-freq", "1", "--clip", "0", "--lr-step", "0", "--seed", "7");
     }

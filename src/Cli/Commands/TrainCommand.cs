@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using TextClassification.Cli.Progress;
 using TextClassification.Model.Bundles;
 using TextClassification.Model.Data;
 using TextClassification.Model.Training;
@@ -118,7 +119,7 @@ internal sealed class TrainCommand : Command
         var train = trainPaths.SelectMany(DataFile.Read).ToList();
         var test = DataFile.Read(testPath);
         streams.Out.WriteLine($"train: {train.Count} texts from {string.Join(", ", trainPaths)}; test: {test.Count} texts from {testPath}");
-        var result = new Trainer(options).Train(train, test, new ConsoleProgress(streams.Out, streams.Error, options.Epochs, streams.ErrorIsTerminal));
+        var result = TrainingProgress.Run(streams, options.Epochs, sink => new Trainer(options).Train(train, test, sink));
         using var model = result.Model;
 
         var provenance = TrainingProvenance.Create(options, result, new TrainingData(trainPaths, testPath, train.Count, test.Count));
