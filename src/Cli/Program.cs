@@ -1,3 +1,3 @@
 using TextClassification.Cli;
 
-return CliApp.Run(args, Console.Out, Console.Error, Console.In, !Console.IsErrorRedirected);
+return CliApp.Run(args, CliStreams.FromConsole());

@@ -30,6 +30,35 @@ public sealed class DataFileTests
     }
 
     [Theory]
+    [InlineData(".jsonl", "{\"text\": \"hi\", \"label\": \"ham\"}\n")]
+    [InlineData(".ndjson", "{\"text\": \"hi\", \"label\": \"ham\"}\n")]
+    [InlineData(".json", "{\"text\": \"hi\", \"label\": \"ham\"}\n")]
+    [InlineData(".csv", "text,label\nhi,ham\n")]
+    [InlineData(".tsv", "text\tlabel\nhi\tham\n")]
+    [InlineData(".tab", "text\tlabel\nhi\tham\n")]
+    public void EveryAdvertisedExtensionIsSupportedAndReadable(string extension, string content)
+    {
+        Assert.Contains(extension, DataFile.Extensions);
+        using var dir = new TempDir();
+        string path = dir.File("d" + extension.ToUpperInvariant());
+        File.WriteAllText(path, content);
+        Assert.True(DataFile.IsSupported(path));
+        Assert.True(DataFile.IsSupported(path + ".gz"));
+        Assert.Equal([new LabeledText("hi", "ham", content.StartsWith('{') ? 1 : 2)], DataFile.Read(path));
+    }
+
+    [Fact]
+    public void ExtensionsListsExactlyTheSupportedFormats() =>
+        Assert.Equal([".csv", ".json", ".jsonl", ".ndjson", ".tab", ".tsv"], DataFile.Extensions.Order(StringComparer.Ordinal));
+
+    [Theory]
+    [InlineData("notes.txt")]
+    [InlineData("data.gz")]
+    [InlineData("archive.csv.zip")]
+    [InlineData("csv")]
+    public void OtherFileNamesAreNotSupported(string path) => Assert.False(DataFile.IsSupported(path));
+
+    [Theory]
     [InlineData("d.jsonl", "{\"text\": \"a\", \"label\": \"x\"}\n{\"text\": \"b\"\n", ":2: is not valid JSON")]
     [InlineData("d.jsonl", "{\"text\": \"a\", \"label\": \"x\"}\n[1]\n", ":2: is a JSON array")]
     [InlineData("d.jsonl", "{\"text\": 5, \"label\": \"x\"}\n", ":1: needs a string \"text\"")]

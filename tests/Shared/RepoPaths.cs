@@ -1,7 +1,7 @@
 namespace TextClassification.Tests;
 
 /// <summary>Paths of committed files (fixtures, data, the default model, appsettings.json), from the repository root.</summary>
-/// <remarks>Compiled into both test projects (see their .csproj); the root comes from the RepoRoot assembly metadata.</remarks>
+/// <remarks>Compiled into every test project (see their .csproj); the root comes from the RepoRoot assembly metadata.</remarks>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();

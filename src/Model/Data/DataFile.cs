@@ -10,6 +10,33 @@ namespace TextClassification.Model.Data;
 /// </summary>
 public static class DataFile
 {
+    private enum Format
+    {
+        JsonLines,
+        Csv,
+        Tsv,
+    }
+
+    private static readonly Dictionary<string, Format> Formats = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".jsonl"] = Format.JsonLines,
+        [".ndjson"] = Format.JsonLines,
+        [".json"] = Format.JsonLines,
+        [".csv"] = Format.Csv,
+        [".tsv"] = Format.Tsv,
+        [".tab"] = Format.Tsv,
+    };
+
+    /// <summary>The extensions <see cref="Read(string)"/> understands; each may be followed by <c>.gz</c>.</summary>
+    public static IReadOnlyCollection<string> Extensions => Formats.Keys;
+
+    /// <summary>Whether the file name ends in one of <see cref="Extensions"/> (optionally <c>.gz</c>); the file is not opened.</summary>
+    public static bool IsSupported(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Formats.ContainsKey(ExtensionOf(path));
+    }
+
     public static IReadOnlyList<LabeledText> Read(string path) => Read(path, requireLabels: true);
 
     /// <summary>Only the texts; a label column or field is optional (for predicting).</summary>
@@ -22,17 +49,19 @@ public static class DataFile
         {
             throw new DataFormatException(path, 0, System.IO.Directory.Exists(path) ? "is a directory, not a data file" : "does not exist");
         }
-        string name = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
-        string extension = Path.GetExtension(name).ToLowerInvariant();
+        string extension = ExtensionOf(path);
+        if (!Formats.TryGetValue(extension, out var format))
+        {
+            throw new DataFormatException(path, 0, $"has unknown extension \"{extension}\"; use {string.Join(", ", Extensions)} (optionally .gz)");
+        }
         using var reader = OpenText(path);
         try
         {
-            var records = extension switch
+            var records = format switch
             {
-                ".jsonl" or ".ndjson" or ".json" => ReadJsonLines(path, reader, requireLabels),
-                ".csv" => ReadDelimited(path, reader, ',', requireLabels),
-                ".tsv" or ".tab" => ReadDelimited(path, reader, '\t', requireLabels),
-                _ => throw new DataFormatException(path, 0, $"has unknown extension \"{extension}\"; use .csv, .tsv or .jsonl (optionally .gz)"),
+                Format.JsonLines => ReadJsonLines(path, reader, requireLabels),
+                Format.Csv => ReadDelimited(path, reader, ',', requireLabels),
+                _ => ReadDelimited(path, reader, '\t', requireLabels),
             };
             return records.Count > 0 ? records : throw new DataFormatException(path, 0, "holds no records");
         }
@@ -44,6 +73,12 @@ public static class DataFile
         {
             throw new DataFormatException(path, 0, $"is not valid UTF-8: {ex.Message}", ex);
         }
+    }
+
+    private static string ExtensionOf(string path)
+    {
+        string name = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
+        return Path.GetExtension(name).ToLowerInvariant();
     }
 
     private static StreamReader OpenText(string path)

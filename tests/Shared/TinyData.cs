@@ -1,7 +1,7 @@
 using TextClassification.Model.Data;
 using TextClassification.Model.Training;
 
-namespace TextClassification.Model.Tests;
+namespace TextClassification.Tests;
 
 /// <summary>A handful of separable sentences and a fast model trained on them, shared by tests.</summary>
 internal static class TinyData

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using TextClassification.Model.Inference;
+
+namespace TextClassification.Cli.Commands;
+
+/// <summary><c>textclf predict</c>: classifies texts given as arguments, in a file (<c>--input</c>), or one per line on stdin.</summary>
+internal sealed class PredictCommand : Command
+{
+    private readonly CliStreams streams;
+    private readonly Option<string> model = CliOptions.Model();
+    private readonly Option<bool> json = CliOptions.Json("print tokens, ids, logits and probabilities as JSON");
+    private readonly Option<string> input = CliOptions.Input("texts to classify: a data file's text column, or one text per line", required: false);
+
+    private readonly Argument<string[]> texts = new("TEXT")
+    {
+        Description = "texts to classify (none and no --input: one text per line on stdin)",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public PredictCommand(CliStreams streams)
+        : base("predict", "Classify texts with a model bundle.")
+    {
+        this.streams = streams;
+        Add(model);
+        Add(json);
+        Add(input);
+        Add(texts);
+        Validators.Add(ValidateTextSource);
+        SetAction(Run);
+    }
+
+    private void ValidateTextSource(CommandResult result)
+    {
+        if (result.GetValue(input) is not null && result.GetValue(texts) is { Length: > 0 })
+        {
+            result.AddError("give texts either as arguments or with --input, not both");
+        }
+    }
+
+    /// <summary>The parser hands an unknown option to TEXT as a word; only after <c>--</c> may a text start with <c>--</c>.</summary>
+    private string? UnknownOption(ParseResult parsed)
+    {
+        string[] given = parsed.GetValue(texts) ?? [];
+        return parsed.Tokens.TakeWhile(token => token.Type != TokenType.DoubleDash)
+            .FirstOrDefault(token => token.Type == TokenType.Argument && token.Value.StartsWith("--", StringComparison.Ordinal) && given.Contains(token.Value))?.Value;
+    }
+
+    private int Run(ParseResult parsed)
+    {
+        if (UnknownOption(parsed) is { } unknown)
+        {
+            throw new UsageException($"Unrecognized command or argument '{unknown}'.");
+        }
+        string? inputFile = parsed.GetValue(input);
+        var batch = inputFile is not null ? TextInput.ReadFile(inputFile)
+            : parsed.GetValue(texts) is { Length: > 0 } given ? [.. given]
+            : TextInput.ReadLines(streams.In);
+        if (batch.Count == 0)
+        {
+            throw new UsageException("no text to classify: pass texts as arguments, --input FILE, or lines on stdin");
+        }
+        using var predictor = Predictor.Load(parsed.GetRequiredValue(model));
+        var predictions = predictor.Predict(batch);
+        if (parsed.GetValue(json))
+        {
+            PredictionOutput.WriteJson(streams.Out, predictor, batch, predictions);
+        }
+        else
+        {
+            PredictionOutput.WriteLines(streams.Out, batch, predictions);
+        }
+        return 0;
+    }
+}
