@@ -13,12 +13,17 @@ public sealed class ProjectReferenceTests
     {
         var project = Load("src/Model/Model.csproj");
 
+        string[] forbidden =
+        [
+            .. Includes(project, "FrameworkReference"),
+            .. Includes(project, "PackageReference").Where(package =>
+                package.StartsWith("Microsoft.AspNetCore", StringComparison.OrdinalIgnoreCase)
+                || package.StartsWith("Microsoft.Extensions.Hosting", StringComparison.OrdinalIgnoreCase)),
+            .. Includes(project, "ProjectReference"),
+        ];
+
         Assert.Equal("Microsoft.NET.Sdk", project.Root!.Attribute("Sdk")?.Value);
-        Assert.Empty(Includes(project, "FrameworkReference"));
-        Assert.DoesNotContain(Includes(project, "PackageReference"),
-            package => package.StartsWith("Microsoft.AspNetCore", StringComparison.OrdinalIgnoreCase)
-                || package.StartsWith("Microsoft.Extensions.Hosting", StringComparison.OrdinalIgnoreCase));
-        Assert.Empty(Includes(project, "ProjectReference"));
+        Assert.True(forbidden.Length == 0, "src/Model/Model.csproj must stay TorchSharp only; it references " + string.Join(", ", forbidden));
     }
 
     [Fact]
@@ -26,12 +31,14 @@ public sealed class ProjectReferenceTests
     {
         var project = Load("src/Cli/Cli.csproj");
 
+        var server = Includes(project, "ProjectReference").Where(path => path.Replace('\\', '/').EndsWith("/Server.csproj", StringComparison.OrdinalIgnoreCase)).ToList();
+
         Assert.Equal("Microsoft.NET.Sdk", project.Root!.Attribute("Sdk")?.Value);
-        Assert.Equal(["../Model/Model.csproj"], Includes(project, "ProjectReference").Select(path => path.Replace('\\', '/')));
+        Assert.True(server.Count == 0, "src/Cli/Cli.csproj must not reference the server; it references " + string.Join(", ", server));
     }
 
     private static XDocument Load(string relativePath) => XDocument.Load(Path.Combine(RepoPaths.Root, relativePath));
 
-    private static List<string> Includes(XDocument project, string item) =>
-        [.. project.Descendants(item).Select(element => element.Attribute("Include")?.Value ?? element.Attribute("Update")?.Value ?? "")];
+    private static IEnumerable<string> Includes(XDocument project, string item) =>
+        project.Descendants(item).Select(element => element.Attribute("Include")?.Value ?? element.Attribute("Update")?.Value ?? "");
 }
