@@ -261,7 +261,7 @@ public sealed class ModelBundle : IDisposable
             {
                 return Safetensors.LoadStateDict(path);
             }
-            Hashtable table = PyTorchUnpickler.UnpickleStateDict(path);
+            var table = PyTorchUnpickler.UnpickleStateDict(path);
             var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
             foreach (DictionaryEntry entry in table)
             {
