@@ -48,7 +48,9 @@ public abstract class PyTorchParityTestsBase<TFactory>(TFactory factory)
     [Fact]
     public async Task EachTextAloneMatchesPyTorch()
     {
-        foreach (var item in LoadExpected().Where((_, i) => i % 10 == 0))
+        var sample = LoadExpected().Where((_, i) => i % 10 == 0).ToList();
+        Assert.NotEmpty(sample);
+        foreach (var item in sample)
         {
             var answer = await ServerFactory.ReadOkAsync(await factory.PostJsonAsync(JsonSerializer.Serialize(new { text = item.Text })));
             Assert.True(Compare(item, answer) <= Tolerance, $"text {item.Text}");

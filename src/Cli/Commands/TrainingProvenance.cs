@@ -43,7 +43,7 @@ internal static class TrainingProvenance
         ["threads"] = options.Threads,
     };
 
-    private static JsonObject DataEntry(string path, string role) => new JsonObject
+    private static JsonObject DataEntry(string path, string role) => new()
     {
         ["file"] = Path.GetFileName(path),
         ["role"] = role,

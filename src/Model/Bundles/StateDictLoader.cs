@@ -49,7 +49,7 @@ internal static class StateDictLoader
             {
                 return Safetensors.LoadStateDict(path);
             }
-            Hashtable table = PyTorchUnpickler.UnpickleStateDict(path);
+            var table = PyTorchUnpickler.UnpickleStateDict(path);
             var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
             foreach (DictionaryEntry entry in table)
             {

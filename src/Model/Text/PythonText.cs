@@ -119,7 +119,7 @@ public static class PythonText
 
     private static Dictionary<int, string> BuildLowerMap()
     {
-        ReadOnlySpan<int> keys = PythonUnicode.LowerKeys;
+        var keys = PythonUnicode.LowerKeys;
         var map = new Dictionary<int, string>(keys.Length);
         for (int i = 0; i < keys.Length; i++)
         {

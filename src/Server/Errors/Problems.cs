@@ -14,14 +14,20 @@ internal static class Problems
     /// <summary>Answered without reading the rest of the body; HTTP/1.x connections close once it is drained.</summary>
     public static Rejection ContentTooLarge(long limit) =>
         new(StatusCodes.Status413PayloadTooLarge, "Request body too large", ContentTooLargeType,
-            $"The request body is larger than {limit} bytes, the limit set by Kestrel:Limits:MaxRequestBodySize.") { CloseConnection = true };
+            $"The request body is larger than {limit} bytes, the limit set by Kestrel:Limits:MaxRequestBodySize.")
+        {
+            CloseConnection = true,
+        };
 
     public static Rejection UnsupportedMediaType(string detail) =>
         new(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", UnsupportedMediaTypeType, detail);
 
     /// <summary>The inference queue is full: retry after a second.</summary>
     public static Rejection Overloaded(string detail) =>
-        new(StatusCodes.Status503ServiceUnavailable, "Server busy", ServiceUnavailableType, detail) { RetryAfterSeconds = 1 };
+        new(StatusCodes.Status503ServiceUnavailable, "Server busy", ServiceUnavailableType, detail)
+        {
+            RetryAfterSeconds = 1,
+        };
 
     public static Rejection ModelNotReady(string detail) =>
         new(StatusCodes.Status503ServiceUnavailable, "Model not ready", ServiceUnavailableType, detail);
