@@ -31,45 +31,55 @@ internal sealed class PredictOperationFilter(ModelHolder models, IOptions<ModelO
         {
             return;
         }
-        var single = Schema<PredictionResult>(context);
-        var batch = Schema<BatchPredictionResult>(context);
-        operation.RequestBody = new OpenApiRequestBody
-        {
-            Required = true,
-            Description = "Exactly one of \"text\" or \"texts\"; strict JSON (UTF-8, no comments or trailing commas), unknown properties rejected.",
-            Content = new Dictionary<string, IOpenApiMediaType>
-            {
-                [JsonContentType] = new OpenApiMediaType
-                {
-                    Schema = new OpenApiSchema { OneOf = [Schema<PredictTextRequest>(context), Schema<PredictBatchRequest>(context)] },
-                    Examples = new Dictionary<string, IOpenApiExample>
-                    {
-                        ["one text"] = new OpenApiExample
-                        {
-                            Summary = "One text",
-                            Value = new JsonObject { ["text"] = SpamExample },
-                        },
-                        ["batch"] = new OpenApiExample
-                        {
-                            Summary = "A batch of texts",
-                            Value = new JsonObject
-                            {
-                                ["texts"] = new JsonArray(HamExample, PhishingExample),
-                            },
-                        },
-                    },
-                },
-            },
-        };
+        operation.RequestBody = RequestBody(context);
         operation.Responses ??= [];
         operation.Responses["200"] = new OpenApiResponse
         {
             Description = "For \"text\": one prediction. For \"texts\": {\"predictions\": [...]} in request order.",
             Content = new Dictionary<string, IOpenApiMediaType>
             {
-                [JsonContentType] = new OpenApiMediaType { Schema = new OpenApiSchema { OneOf = [single, batch] }, Examples = AnswerExamples() },
+                [JsonContentType] = new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema { OneOf = [Schema<PredictionResult>(context), Schema<BatchPredictionResult>(context)] },
+                    Examples = AnswerExamples(),
+                },
             },
         };
+        DescribeErrors(operation);
+    }
+
+    private static OpenApiRequestBody RequestBody(OperationFilterContext context) => new()
+    {
+        Required = true,
+        Description = "Exactly one of \"text\" or \"texts\"; strict JSON (UTF-8, no comments or trailing commas), unknown properties rejected.",
+        Content = new Dictionary<string, IOpenApiMediaType>
+        {
+            [JsonContentType] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema { OneOf = [Schema<PredictTextRequest>(context), Schema<PredictBatchRequest>(context)] },
+                Examples = new Dictionary<string, IOpenApiExample>
+                {
+                    ["one text"] = new OpenApiExample
+                    {
+                        Summary = "One text",
+                        Value = new JsonObject { ["text"] = SpamExample },
+                    },
+                    ["batch"] = new OpenApiExample
+                    {
+                        Summary = "A batch of texts",
+                        Value = new JsonObject
+                        {
+                            ["texts"] = new JsonArray(HamExample, PhishingExample),
+                        },
+                    },
+                },
+            },
+        },
+    };
+
+    /// <summary>Each error status with what causes it, the configured limits included, and an example answer.</summary>
+    private void DescribeErrors(OpenApiOperation operation)
+    {
         int maxTexts = modelOptions.Value.MaxTextsPerRequest;
         long? maxBody = serverOptions.Value.Limits.MaxRequestBodySize;
         Describe(operation, "400", $"Invalid body: not strict JSON, nested deeper than {PredictRequestParser.MaxDepth}, not an object with exactly one "
@@ -82,7 +92,7 @@ internal sealed class PredictOperationFilter(ModelHolder models, IOptions<ModelO
         }
         else
         {
-            operation.Responses.Remove("413");
+            operation.Responses?.Remove("413");
         }
         Describe(operation, "415", "Content-Type is missing or not application/json (parameters such as charset=utf-8 are fine).",
             Problems.UnsupportedMediaTypeType, "Unsupported media type", "Content-Type \"text/plain\" is not supported; send the body as application/json.");
