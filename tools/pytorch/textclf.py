@@ -467,17 +467,22 @@ def _check_state_dict(sd, config, wpath):
             raise BundleError(f"{wpath}: {k} has dtype {t.dtype}; bundles store float32")
 
 
+def _read_json(path, missing):
+    """The parsed file; a missing file or invalid JSON is a BundleError naming the file."""
+    if not os.path.isfile(path):
+        raise BundleError(f"{path}: not found ({missing})")
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except json.JSONDecodeError as e:
+        raise BundleError(f"{path}: invalid JSON: {e}") from None
+
+
 def load_config(path):
     cpath = os.path.join(path, "config.json")
     if not os.path.isdir(path):
         raise BundleError(f"{path}: bundle directory not found")
-    if not os.path.isfile(cpath):
-        raise BundleError(f"{cpath}: not found (a bundle directory needs config.json)")
-    try:
-        with open(cpath, encoding="utf-8") as f:
-            config = json.load(f)
-    except json.JSONDecodeError as e:
-        raise BundleError(f"{cpath}: invalid JSON: {e}") from None
+    config = _read_json(cpath, "a bundle directory needs config.json")
     if not isinstance(config, dict):
         raise BundleError(f"{cpath}: must be a JSON object")
     for key, typ in (("architecture", str), ("vocab_size", int), ("embed_dim", int), ("num_class", int),
@@ -506,13 +511,7 @@ def load_bundle(path):
     """Load + validate a bundle. State dicts are loaded with strict load_state_dict, then eval()."""
     config = load_config(path)
     vpath = os.path.join(path, config["vocab"])
-    if not os.path.isfile(vpath):
-        raise BundleError(f"{vpath}: not found (config.json \"vocab\")")
-    try:
-        with open(vpath, encoding="utf-8") as f:
-            itos = json.load(f)
-    except json.JSONDecodeError as e:
-        raise BundleError(f"{vpath}: invalid JSON: {e}") from None
+    itos = _read_json(vpath, 'config.json "vocab"')
     if not isinstance(itos, list):
         raise BundleError(f"{vpath}: must be a JSON array of token strings")
     vocab = Vocab(itos, source=vpath)
