@@ -17,6 +17,11 @@ internal static class Problems
         TypedResults.Problem($"The request body is larger than {limit} bytes, the limit set by Kestrel:Limits:MaxRequestBodySize.",
             statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large", type: ContentTooLargeType);
 
+    /// <summary>The request body did not arrive within <paramref name="timeout"/>; the caller closes the connection.</summary>
+    public static ProblemHttpResult RequestTimeout(TimeSpan timeout) =>
+        TypedResults.Problem($"The request body did not arrive within {timeout.TotalSeconds:0.###} s, the limit set by Server:RequestBodyTimeout.",
+            statusCode: StatusCodes.Status408RequestTimeout, title: "Request body timeout", type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.9");
+
     public static ProblemHttpResult UnsupportedMediaType(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", type: UnsupportedMediaTypeType);
 
