@@ -30,7 +30,7 @@ try
     builder.Services.AddKestrelSettings();
     builder.Services.AddTls();
 
-    // Configure JSON, problem details, the model and inference, health checks, Swagger, and the request body deadline
+    // Configure JSON, problem details, the model and inference, health checks, Swagger, and the request body deadline and HSTS
     builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
     builder.Services.AddApiProblemDetails();
     builder.Services.AddInference();
@@ -39,7 +39,8 @@ try
 
     await using var app = builder.Build();
 
-    // Configure the pipeline: errors become problem details, then docs and endpoints
+    // Configure the pipeline: security headers and method checks first, then errors become problem details, then docs and endpoints
+    app.UseSecurity();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseApiDocs();

@@ -22,7 +22,7 @@ public sealed class HardenedServerFixture : IAsyncLifetime, IDisposable
     public void Dispose() => certificates.Dispose();
 }
 
-/// <summary>Hostile clients against real Kestrel: stalled and reset uploads, broken chunk framing.</summary>
+/// <summary>Hostile clients against real Kestrel: stalled and reset uploads, broken chunk framing, HEAD over HTTP/2.</summary>
 public sealed class HardeningServerTests(HardenedServerFixture fixture) : IClassFixture<HardenedServerFixture>
 {
     private static readonly TimeSpan LogWait = TimeSpan.FromSeconds(10);
@@ -90,6 +90,64 @@ public sealed class HardeningServerTests(HardenedServerFixture fixture) : IClass
 
         // Depending on timing Kestrel reports the reset as a ConnectionResetException or as the request being aborted.
         await AssertLoggedOnceAtDebugAsync(logMark, "Request body not read (");
+    }
+
+    [Theory]
+    [InlineData("/no/such/path", HttpStatusCode.NotFound)]
+    [InlineData("/predict", HttpStatusCode.MethodNotAllowed)]
+    public async Task HeadOverHttp2IsAnsweredWithoutABody(string path, HttpStatusCode status)
+    {
+        using var client = Http2Client();
+        using var request = new HttpRequestMessage(HttpMethod.Head, path) { Version = HttpVersion.Version20 };
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        // Another request on the same HTTP/2 connection still works: the stream ended cleanly.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/no/such/path")]
+    [InlineData("/predict")]
+    public async Task CurlHeadOverHttp2Succeeds(string path)
+    {
+        if (!File.Exists("/usr/bin/curl"))
+        {
+            return;
+        }
+        var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in new[] { "-sS", "-I", "--http2", "--cacert", Server.CertificatePath, new Uri(Server.HttpsUri, path).ToString() })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var curl = Process.Start(start)!;
+        string output = await curl.StandardOutput.ReadToEndAsync() + await curl.StandardError.ReadToEndAsync();
+        await curl.WaitForExitAsync();
+
+        Assert.True(curl.ExitCode == 0, $"curl -I --http2 {path}: exit {curl.ExitCode}: {output}");
+        Assert.StartsWith("HTTP/2 40", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task AnswersNameNoServerSoftware(string version)
+    {
+        using var client = new HttpClient(Server.TrustingOnlyItsCertificate())
+        {
+            BaseAddress = Server.HttpsUri,
+            DefaultRequestVersion = Version.Parse(version),
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+
+        var response = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(response.Headers.Server);
+        Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
     }
 
     [Fact]
