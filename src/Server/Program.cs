@@ -6,6 +6,7 @@ using TextClassification.Server.Inference;
 using TextClassification.Server.Info;
 using TextClassification.Server.OpenApi;
 using TextClassification.Server.Predictions;
+using TextClassification.Server.Security;
 using TextClassification.Server.Tls;
 
 // The container HEALTHCHECK: probe the running server and exit, without starting a host.
@@ -29,15 +30,17 @@ try
     builder.Services.AddKestrelSettings();
     builder.Services.AddTls();
 
-    // Configure JSON, problem details, the model and inference, health checks and Swagger
+    // Configure JSON, problem details, the model and inference, health checks, Swagger, and the request body deadline and HSTS
     builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
     builder.Services.AddApiProblemDetails();
     builder.Services.AddInference();
     builder.Services.AddApiDocs();
+    builder.Services.AddSecurity();
 
     await using var app = builder.Build();
 
-    // Configure the pipeline: errors become problem details, then docs and endpoints
+    // Configure the pipeline: security headers and method checks first, then errors become problem details, then docs and endpoints
+    app.UseSecurity();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseApiDocs();

@@ -22,6 +22,14 @@ internal static class Problems
     public static Rejection UnsupportedMediaType(string detail) =>
         new(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", UnsupportedMediaTypeType, detail);
 
+    /// <summary>The request body did not arrive within <paramref name="timeout"/>; the connection closes after the answer.</summary>
+    public static Rejection RequestTimeout(TimeSpan timeout) =>
+        new(StatusCodes.Status408RequestTimeout, "Request body timeout", "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.9",
+            $"The request body did not arrive within {timeout.TotalSeconds:0.###} s, the limit set by Server:RequestBodyTimeout.")
+        {
+            CloseConnection = true,
+        };
+
     /// <summary>The inference queue is full: retry after a second.</summary>
     public static Rejection Overloaded(string detail) =>
         new(StatusCodes.Status503ServiceUnavailable, "Server busy", ServiceUnavailableType, detail)

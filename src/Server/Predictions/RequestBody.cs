@@ -1,6 +1,8 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using TextClassification.Server.Errors;
+using TextClassification.Server.Security;
 
 namespace TextClassification.Server.Predictions;
 
@@ -12,7 +14,7 @@ namespace TextClassification.Server.Predictions;
 /// </summary>
 internal sealed class RequestBody : IDisposable
 {
-    private const int InitialCapacity = 4096;
+    private const int InitialCapacity = 16 * 1024;
 
     private byte[]? buffer;
 
@@ -34,7 +36,7 @@ internal sealed class RequestBody : IDisposable
         }
     }
 
-    /// <summary>The body, or the rejection that stops it from being read (413, or 400 for a malformed upload).</summary>
+    /// <summary>The body, or the rejection that stops it from being read (413; 408 past Server:RequestBodyTimeout; 400 for a malformed upload).</summary>
     public static async Task<Outcome<RequestBody>> ReadAsync(HttpContext context, long? limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -48,45 +50,78 @@ internal sealed class RequestBody : IDisposable
         {
             return Problems.ContentTooLarge(bound);
         }
-        byte[] rented = ArrayPool<byte>.Shared.Rent(declared is { } size ? (int)size + 1 : InitialCapacity);
+        // Rent for what has arrived, not for what the client declares: a stalled upload must not pin a full-size buffer.
+        byte[] rented = ArrayPool<byte>.Shared.Rent((int)Math.Min(declared ?? InitialCapacity, InitialCapacity));
         int length = 0;
+        bool kept = false;
+        RequestBodyDeadline? deadline = null;
+        var reader = context.Request.BodyReader;
         try
         {
             while (true)
             {
-                if (length == rented.Length)
+                // The deadline's timer starts only when the body is not already buffered (the common case is).
+                if (!reader.TryRead(out var result))
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)rented.Length * 2, (long)bound + 1));
+                    deadline ??= RequestBodyDeadline.Start(context);
+                    result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                var data = result.Buffer;
+                if (length + data.Length > bound)
+                {
+                    reader.AdvanceTo(data.End);
+                    return Problems.ContentTooLarge(bound);
+                }
+                if (length + data.Length > rented.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max((long)rented.Length * 2, length + data.Length), bound));
                     rented.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(rented);
                     rented = larger;
                 }
-                int read = await context.Request.Body.ReadAsync(rented.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                data.CopyTo(rented.AsSpan(length));
+                length += (int)data.Length;
+                reader.AdvanceTo(data.End);
+                if ((result.IsCanceled || result.IsCompleted) && deadline?.Stop() == true)
                 {
-                    break;
+                    RequestBodyLog.TimedOut(context, deadline.Timeout);
+                    return Problems.RequestTimeout(deadline.Timeout);
                 }
-                length += read;
-                if (length > bound)
+                if (result.IsCompleted)
                 {
-                    ArrayPool<byte>.Shared.Return(rented);
-                    return Problems.ContentTooLarge(bound);
+                    kept = true;
+                    return new RequestBody(rented, length);
                 }
             }
         }
         catch (BadHttpRequestException ex)
         {
             // A malformed upload (bad chunk framing, fewer bytes than Content-Length); the client is usually gone by now.
-            ArrayPool<byte>.Shared.Return(rented);
+            RequestBodyLog.Unreadable(context, ex);
             return ex.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? Problems.ContentTooLarge(bound)
                 : Problems.InvalidRequest($"The request body could not be read: {ex.Message}");
         }
-        catch
+        catch (Exception ex) when (ex is ConnectionResetException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            ArrayPool<byte>.Shared.Return(rented);
-            throw;
+            // The client reset or abandoned the upload: nobody is left to answer, and aborting spares Kestrel a failed drain.
+            RequestBodyLog.Unreadable(context, ex);
+            context.Abort();
+            return Problems.InvalidRequest("The request body could not be read: the client closed the connection.");
         }
-        return new RequestBody(rented, length);
+        catch (IOException ex)
+        {
+            // Framing Kestrel rejects with a plain IOException rather than a bad-request one (a chunk size of 2^31 or more).
+            RequestBodyLog.Unreadable(context, ex);
+            return Problems.InvalidRequest("The request body could not be read: its framing is invalid.") with { CloseConnection = true };
+        }
+        finally
+        {
+            deadline?.Dispose();
+            if (!kept)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }

@@ -7,9 +7,10 @@ namespace TextClassification.Server.Tls;
 
 /// <summary>
 /// The certificate used when none is configured: ECDSA P-256, self-signed, for localhost, 127.0.0.1, ::1 and the
-/// machine name, kept as cert.pem (mode 644) + key.pem (mode 600) in <see cref="TlsOptions.CertificateDirectory"/>. It is
-/// reused on later starts and regenerated when unreadable, mismatched, expired or within 30 days of expiry. The path
-/// and SHA-256 fingerprint are logged so clients can trust exactly this certificate (<c>curl --cacert cert.pem</c>).
+/// machine name, kept as cert.pem (mode 644) + key.pem (mode 600) in <see cref="TlsOptions.CertificateDirectory"/>
+/// (created mode 700). It is reused on later starts (with a warning when others may read the key) and regenerated when
+/// unreadable, mismatched, expired or within 30 days of expiry. The path and SHA-256 fingerprint are logged so clients
+/// can trust exactly this certificate (<c>curl --cacert cert.pem</c>).
 /// </summary>
 internal sealed partial class SelfSignedCertificate(IOptions<TlsOptions> options, IHostEnvironment environment, TimeProvider time,
     ILogger<SelfSignedCertificate> logger) : IDisposable
@@ -68,6 +69,7 @@ internal sealed partial class SelfSignedCertificate(IOptions<TlsOptions> options
                 {
                     string fingerprint = Fingerprint(existing);
                     LogReused(logger, CertificatePath, fingerprint, notAfter);
+                    WarnIfKeyReadableByOthers();
                     return existing;
                 }
                 reason = $"the previous one expires {notAfter:u}";
@@ -143,7 +145,8 @@ internal sealed partial class SelfSignedCertificate(IOptions<TlsOptions> options
         }
         else
         {
-            System.IO.Directory.CreateDirectory(Directory, Public | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            // Owner only: the directory holds the private key. An existing directory keeps its mode.
+            System.IO.Directory.CreateDirectory(Directory, ReadWrite | UnixFileMode.UserExecute);
         }
         using var key = created.GetECDsaPrivateKey() ?? throw new InvalidOperationException("the generated certificate has no ECDSA private key");
         // Key first: a crash between the two writes leaves a mismatched pair, which the next start detects and replaces.
@@ -168,6 +171,20 @@ internal sealed partial class SelfSignedCertificate(IOptions<TlsOptions> options
         }
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>A key that others can read is still used (refusing would stop the server), but the operator is told.</summary>
+    private void WarnIfKeyReadableByOthers()
+    {
+        const UnixFileMode Others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(KeyPath) & Others) != 0)
+        {
+            LogKeyReadableByOthers(logger, KeyPath);
+        }
+    }
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning,
+        Message = "TLS: the private key {KeyPath} can be read or written by users other than its owner; restrict it with chmod 600 {KeyPath}")]
+    private static partial void LogKeyReadableByOthers(ILogger logger, string keyPath);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information,
         Message = "TLS: using the self-signed certificate {CertificatePath} (SHA-256 {Fingerprint}, valid until {NotAfter:u}); clients can trust it with curl --cacert {CertificatePath}")]
