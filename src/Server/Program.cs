@@ -34,7 +34,7 @@ try
     builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
     builder.Services.AddApiProblemDetails();
     builder.Services.AddInference();
-    builder.Services.AddLifecycle(); // graceful drain on SIGTERM
+    builder.Services.AddLifecycle(); // graceful drain on SIGTERM, hot model reload on SIGHUP or Model:Watch
     builder.Services.AddApiDocs();
 
     await using var app = builder.Build();

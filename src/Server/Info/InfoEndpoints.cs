@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using TextClassification.Server.Errors;
 using TextClassification.Server.Inference;
+using TextClassification.Server.Lifecycle;
 using TextClassification.Server.OpenApi;
 using TextClassification.Server.Predictions;
 
@@ -26,7 +27,7 @@ internal static class InfoEndpoints
 
         group.MapGet("/model", GetModel)
             .WithName("Model")
-            .WithSummary("The served model: architecture, labels, sizes, weights checksum, load time and provenance")
+            .WithSummary("The served model: architecture, labels, sizes, weights checksum, load time, provenance and the last reload")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
@@ -44,7 +45,7 @@ internal static class InfoEndpoints
         return TypedResults.Ok(new ServiceInfo(ServiceName, Version, summary, limits, links));
     }
 
-    public static Results<Ok<ModelInfo>, Rejection> GetModel(ModelHolder models)
+    public static Results<Ok<ModelInfo>, Rejection> GetModel(ModelHolder models, IModelReloader reloader)
     {
         if (models.Current is not { } model)
         {
@@ -54,6 +55,6 @@ internal static class InfoEndpoints
         var config = bundle.Config;
         return TypedResults.Ok(new ModelInfo(config.Architecture!, bundle.Labels, config.VocabSize!.Value, config.EmbedDim!.Value, config.NumClass!.Value,
             bundle.ParameterCount, config.Tokenizer!, bundle.WeightsSha256, config.Weights!, bundle.Directory, model.LoadedAt,
-            model.LoadDuration.TotalMilliseconds, model.WarmupDuration.TotalMilliseconds, model.Provenance));
+            model.LoadDuration.TotalMilliseconds, model.WarmupDuration.TotalMilliseconds, model.Provenance, reloader.LastAttempt));
     }
 }
