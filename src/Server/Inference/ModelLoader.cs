@@ -69,6 +69,7 @@ internal sealed partial class ModelLoader(
         try
         {
             torch.set_num_threads(threads);
+            ModelMemory.Configure();
             holder.Publish(factory.Load(ModelPaths.ResolveBundle(configuredPath)));
             return null;
         }
