@@ -24,8 +24,7 @@ public sealed class GracefulShutdownTests : IDisposable
         using var client = Http11Client(server);
         var clock = Stopwatch.StartNew();
 
-        await server.SignalAsync("TERM");
-        var readiness = await WaitForStatusAsync(client, Health, HttpStatusCode.ServiceUnavailable);
+        var readiness = await SigtermUntilDrainingAsync(server, client);
         var liveness = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
         using var body = PredictBody();
         var prediction = await client.PostAsync(Predict, body);
@@ -77,8 +76,7 @@ public sealed class GracefulShutdownTests : IDisposable
         using var client = Http11Client(server);
         var clock = Stopwatch.StartNew();
 
-        await server.SignalAsync("TERM");
-        await WaitForStatusAsync(client, Health, HttpStatusCode.ServiceUnavailable);
+        await SigtermUntilDrainingAsync(server, client);
         await server.SignalAsync("INT");
         int exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
@@ -115,6 +113,13 @@ public sealed class GracefulShutdownTests : IDisposable
         using var client = Http11Client(server);
         await WaitForStatusAsync(client, Health, HttpStatusCode.OK);
         return server;
+    }
+
+    /// <summary>Sends SIGTERM and returns the first readiness answer that is 503.</summary>
+    private static async Task<HttpResponseMessage> SigtermUntilDrainingAsync(ServerProcess server, HttpClient client)
+    {
+        await server.SignalAsync("TERM");
+        return await WaitForStatusAsync(client, Health, HttpStatusCode.ServiceUnavailable);
     }
 
     /// <summary>HTTP/1.1 with keep-alive, like wrk and most load balancers' health checks.</summary>
