@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI check of the Kubernetes manifests, offline: renders the base, the tls-secret overlay and the KServe example with
-# `kubectl kustomize`, validates every object against the Kubernetes API schemas (validate/validate.mjs: the
+# `kubectl kustomize`, validates every object (and the model-publisher pod in tools/) against the Kubernetes API schemas (validate/validate.mjs: the
 # kubernetes-models schema validators plus a tsc type check against kubernetes-types, which rejects unknown fields),
 # and checks that deliberately broken copies fail. Prints "kubernetes: N passed, M failed"; exits 1 on any failure.
 # Needs kubectl (kustomize is built in), node and npm; installs kubectl with apt-get where it is missing and allowed.
@@ -33,7 +33,7 @@ render() {
 
 # Validate what users apply: the base (as deploy/kubernetes renders it), the overlay and the KServe example.
 if render base "$here" && render tls-secret "$here/overlays/tls-secret" && render kserve "$here/kserve"; then
-    if node "$here/validate/validate.mjs" "$work/base.yaml" "$work/tls-secret.yaml" "$work/kserve.yaml" >"$work/out" 2>&1; then
+    if node "$here/validate/validate.mjs" "$work/base.yaml" "$work/tls-secret.yaml" "$work/kserve.yaml" "$here/tools/model-publisher.yaml" >"$work/out" 2>&1; then
         cat "$work/out"
         ok "schema validation of $(grep -c '^ok' "$work/out") rendered objects"
     else
