@@ -40,6 +40,9 @@ RUN mkdir -p /app/.certs && chown "$APP_UID" /app/.certs
 USER $APP_UID
 # Urls comes from appsettings.json (https://*:5000); clear the base image's HTTP port so it does not compete.
 ENV ASPNETCORE_HTTP_PORTS=
+# On SIGTERM (docker stop, Kubernetes) keep answering for 5 s with readiness 503 so load balancers move away first
+# (docs/deploy.md); docker stop's default 10 s grace covers it, a second signal skips it.
+ENV Shutdown__DrainDelay=5s
 EXPOSE 5000
 # The runtime image has no curl: the server binary probes its own /health/live (exit 0 on 200).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["dotnet", "/app/Server.dll", "--healthcheck"]

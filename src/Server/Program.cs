@@ -4,6 +4,7 @@ using TextClassification.Server.Health;
 using TextClassification.Server.Hosting;
 using TextClassification.Server.Inference;
 using TextClassification.Server.Info;
+using TextClassification.Server.Lifecycle;
 using TextClassification.Server.OpenApi;
 using TextClassification.Server.Predictions;
 using TextClassification.Server.Security;
@@ -34,6 +35,7 @@ try
     builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
     builder.Services.AddApiProblemDetails();
     builder.Services.AddInference();
+    builder.Services.AddLifecycle(); // graceful drain on SIGTERM, hot model reload on SIGHUP or Model:Watch
     builder.Services.AddApiDocs();
     builder.Services.AddSecurity();
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using TextClassification.Model.Inference;
 using TextClassification.Server.Inference;
@@ -60,7 +58,7 @@ public sealed class ModelLifecycleTests : IDisposable
     [Fact]
     public async Task ModelsSwappedUnderConcurrentRequestsAnswerEachRequestWhollyFromOneModel()
     {
-        string upper = Relabelled("upper", ["HAM", "SPAM"]);
+        string upper = TinyBundle.RelabelledCopy(directory.File("upper"), ["HAM", "SPAM"]);
         using var factory = new ServerFactory();
         _ = factory.Client; // start the host
         var holder = factory.Services.GetRequiredService<ModelHolder>();
@@ -95,17 +93,6 @@ public sealed class ModelLifecycleTests : IDisposable
     public void Dispose() => directory.Dispose();
 
     private static LoadedModel Load(string path) => new(Predictor.Load(path), DateTimeOffset.UtcNow, TimeSpan.Zero, TimeSpan.Zero, null);
-
-    /// <summary>A copy of the tiny bundle with other label names, so an answer shows which model made it.</summary>
-    private string Relabelled(string name, string[] labels)
-    {
-        string bundle = TinyBundle.CopyTo(directory.File(name));
-        string configPath = Path.Combine(bundle, "config.json");
-        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
-        config["labels"] = new JsonArray([.. labels.Select(l => JsonValue.Create(l))]);
-        File.WriteAllText(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        return bundle;
-    }
 
     private static async Task WaitForModelAsync(ModelHolder holder)
     {

@@ -1,12 +1,13 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TextClassification.Server.Lifecycle;
 
 namespace TextClassification.Server.Health;
 
 /// <summary>A health report: the overall status and each check's.</summary>
 internal sealed record HealthResponse(
-    [property: Description("Healthy, or Unhealthy while the model is loading or could not be loaded.")] string Status,
+    [property: Description("Healthy; Unhealthy while the model is loading or could not be loaded; Draining once shutdown has begun.")] string Status,
     double DurationMilliseconds,
     IReadOnlyList<HealthCheckEntry> Checks);
 
@@ -23,7 +24,7 @@ internal static class HealthEndpoints
 
         group.MapGet("", GetReadinessAsync)
             .WithName("Readiness")
-            .WithSummary("Readiness: 200 once the model is loaded and warmed up, 503 otherwise")
+            .WithSummary("Readiness: 200 once the model is loaded and warmed up, 503 while loading, after a failed load and while draining")
             .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/live", GetLiveness)
@@ -34,10 +35,10 @@ internal static class HealthEndpoints
     }
 
     public static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> GetReadinessAsync(
-        HttpContext context, HealthCheckService health, CancellationToken cancellationToken)
+        HttpContext context, HealthCheckService health, DrainState drain, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(cancellationToken);
-        var response = new HealthResponse(report.Status.ToString(), report.TotalDuration.TotalMilliseconds,
+        var response = new HealthResponse(drain.IsDraining ? DrainState.DrainingStatus : report.Status.ToString(), report.TotalDuration.TotalMilliseconds,
             [.. report.Entries.Select(entry => new HealthCheckEntry(entry.Key, entry.Value.Status.ToString(), entry.Value.Description))]);
         context.Response.Headers.CacheControl = "no-store";
         return report.Status == HealthStatus.Healthy

@@ -26,6 +26,7 @@ internal static class InferenceServiceCollectionExtensions
             ? ActivatorUtilities.CreateInstance<DelayedScheduler>(provider)
             : ActivatorUtilities.CreateInstance<CombiningScheduler>(provider));
         services.AddSingleton<IPredictionService, BatchingPredictionService>();
+        services.AddSingleton<ModelFactory>();
         services.AddHostedService<ModelLoader>();
         services.AddHealthChecks().AddCheck<ModelHealthCheck>(ModelHealthCheckName);
         return services;

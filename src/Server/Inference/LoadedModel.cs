@@ -50,6 +50,7 @@ internal sealed class LoadedModel(Predictor predictor, DateTimeOffset loadedAt, 
         if (left == 0)
         {
             Predictor.Dispose();
+            ModelMemory.ReclaimSoon();
         }
         else if (left < 0)
         {

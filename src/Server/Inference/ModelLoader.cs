@@ -1,16 +1,13 @@
 using System.Runtime.ExceptionServices;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
-using TextClassification.Model.Inference;
 using TextClassification.Server.Hosting;
 using TorchSharp;
 
 namespace TextClassification.Server.Inference;
 
 /// <summary>
-/// Loads the bundle at startup: sets torch's intra-op threads, loads config, vocabulary and weights
-/// (load_state_dict + eval() happen in <see cref="Predictor.Load"/>), runs one warm-up forward, then publishes the
-/// model in <see cref="ModelHolder"/>, which turns <c>/health</c> healthy. A failure stops startup when
+/// Loads the bundle at startup: sets torch's intra-op threads, has <see cref="ModelFactory"/> load and warm up the
+/// model, then publishes it in <see cref="ModelHolder"/>, which turns <c>/health</c> healthy. A failure stops startup when
 /// <see cref="ModelOptions.Required"/>; otherwise it is logged and the server answers 503.
 /// Loading starts before Kestrel does and runs alongside it, which keeps cold start short; the host counts as started
 /// once loading has finished. Starting it earlier (before the host is built) does not help: libtorch initialises
@@ -18,13 +15,11 @@ namespace TextClassification.Server.Inference;
 /// </summary>
 internal sealed partial class ModelLoader(
     ModelHolder holder,
+    ModelFactory factory,
     IOptions<ModelOptions> modelOptions,
     IOptions<InferenceOptions> inferenceOptions,
-    TimeProvider time,
     ILogger<ModelLoader> logger) : IHostedLifecycleService, IAsyncDisposable
 {
-    private const string WarmupText = "warm up";
-
     private Task<Exception?>? loading;
 
     public Task StartingAsync(CancellationToken cancellationToken)
@@ -73,28 +68,10 @@ internal sealed partial class ModelLoader(
     {
         try
         {
-            long start = time.GetTimestamp();
             torch.set_num_threads(threads);
-            var predictor = Predictor.Load(ModelPaths.Resolve(configuredPath));
-            var loaded = time.GetElapsedTime(start);
-            try
-            {
-                long warmupStart = time.GetTimestamp();
-                predictor.Predict([WarmupText]);
-                var warmup = time.GetElapsedTime(warmupStart);
-                JsonElement? provenance = predictor.Config.Provenance is { } recorded ? JsonSerializer.SerializeToElement(recorded, ServerJsonContext.Default.JsonObject) : null;
-                var model = new LoadedModel(predictor, time.GetUtcNow(), loaded, warmup, provenance);
-                holder.Publish(model);
-                string labels = string.Join(", ", predictor.Labels);
-                LogModelLoaded(logger, predictor.Directory, predictor.Architecture, labels, predictor.ParameterCount,
-                    predictor.WeightsSha256, loaded.TotalMilliseconds, warmup.TotalMilliseconds, threads);
-                return null;
-            }
-            catch
-            {
-                predictor.Dispose();
-                throw;
-            }
+            ModelMemory.Configure();
+            holder.Publish(factory.Load(ModelPaths.ResolveBundle(configuredPath)));
+            return null;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -105,12 +82,6 @@ internal sealed partial class ModelLoader(
             return ex;
         }
     }
-
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information,
-        Message = "Model loaded from {Directory}: {Architecture}, labels [{Labels}], {ParameterCount} parameters, weights sha256 {WeightsSha256}; "
-            + "load {LoadMilliseconds:F0} ms, warm-up {WarmupMilliseconds:F1} ms, {IntraOpThreads} intra-op thread(s)")]
-    private static partial void LogModelLoaded(ILogger logger, string directory, string architecture, string labels, long parameterCount,
-        string weightsSha256, double loadMilliseconds, double warmupMilliseconds, int intraOpThreads);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Model not loaded: {Reason}")]
     private static partial void LogModelLoadFailed(ILogger logger, string reason);

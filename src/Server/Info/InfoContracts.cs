@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using TextClassification.Server.Lifecycle;
 
 namespace TextClassification.Server.Info;
 
@@ -35,4 +36,5 @@ internal sealed record ModelInfo(
     DateTimeOffset LoadedAt,
     [property: Description("Time to read config, vocabulary and weights (load_state_dict, eval()).")] double LoadMilliseconds,
     [property: Description("Time of the warm-up forward pass run before reporting ready.")] double WarmupMilliseconds,
-    [property: Description("Where the model came from, as recorded in config.json (free-form).")] JsonElement? Provenance);
+    [property: Description("Where the model came from, as recorded in config.json (free-form).")] JsonElement? Provenance,
+    [property: Description("The last hot reload (SIGHUP or Model:Watch), null before any; a failed one left this model serving.")] ReloadAttempt? LastReload);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using TextClassification.Server.Errors;
 using TextClassification.Server.Inference;
+using TextClassification.Server.Lifecycle;
 using TextClassification.Server.OpenApi;
 using TextClassification.Server.Predictions;
 
@@ -26,7 +27,7 @@ internal static class InfoEndpoints
 
         group.MapGet("/model", GetModel)
             .WithName("Model")
-            .WithSummary("The served model: architecture, labels, sizes, weights checksum, load time and provenance")
+            .WithSummary("The served model: architecture, labels, sizes, weights checksum, load time, provenance and the last reload")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
@@ -43,7 +44,7 @@ internal static class InfoEndpoints
         return TypedResults.Ok(new ServiceInfo(ServiceName, Version, summary, limits, links));
     }
 
-    public static Results<Ok<ModelInfo>, Rejection> GetModel(ModelHolder models)
+    public static Results<Ok<ModelInfo>, Rejection> GetModel(ModelHolder models, IModelReloader reloader)
     {
         if (models.Current is not { } model)
         {
@@ -53,6 +54,6 @@ internal static class InfoEndpoints
         var config = predictor.Config;
         return TypedResults.Ok(new ModelInfo(config.Architecture, config.Labels, config.VocabSize, config.EmbedDim, config.NumClass,
             predictor.ParameterCount, config.Tokenizer, predictor.WeightsSha256, config.Weights, predictor.Directory, model.LoadedAt,
-            model.LoadDuration.TotalMilliseconds, model.WarmupDuration.TotalMilliseconds, model.Provenance));
+            model.LoadDuration.TotalMilliseconds, model.WarmupDuration.TotalMilliseconds, model.Provenance, reloader.LastAttempt));
     }
 }

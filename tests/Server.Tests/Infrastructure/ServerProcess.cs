@@ -29,6 +29,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public string CertificateDirectory { get; }
 
+    public int Id => process.Id;
+
     public string CertificatePath => Path.Combine(CertificateDirectory, "cert.pem");
 
     public Uri HttpsUri => Address("https");
@@ -123,6 +125,32 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         using var expected = X509CertificateLoader.LoadCertificateFromFile(CertificatePath);
         return Matches(presented, expected);
+    }
+
+    /// <summary>Sends a signal (TERM, INT, HUP) to the server process, as an orchestrator or a terminal would.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-s", signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -s {signal} {process.Id} failed with exit code {kill.ExitCode}");
+        }
+    }
+
+    /// <summary>The exit code once the process has exited; fails the test after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the server did not exit within {timeout}\nstdout:\n{Output}\nstderr:\n{Errors}");
+        }
+        return process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()

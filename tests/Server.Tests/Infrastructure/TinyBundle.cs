@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TextClassification.Model.Bundles;
 using TextClassification.Model.Data;
@@ -52,13 +53,39 @@ internal static class TinyBundle
     }
 
     /// <summary>A copy of the bundle in <paramref name="into"/> that a test may corrupt.</summary>
-    public static string CopyTo(string into)
+    public static string CopyTo(string into) => Copy(Path, into);
+
+    /// <summary>A copy of the (flat) bundle directory <paramref name="from"/> in <paramref name="into"/>.</summary>
+    public static string Copy(string from, string into)
     {
         Directory.CreateDirectory(into);
-        foreach (string file in Directory.GetFiles(Path))
+        foreach (string file in Directory.GetFiles(from))
         {
             File.Copy(file, System.IO.Path.Combine(into, System.IO.Path.GetFileName(file)));
         }
         return into;
+    }
+
+    /// <summary>A copy with other label names, so that an answer shows which model made it.</summary>
+    public static string RelabelledCopy(string into, IReadOnlyList<string> labels)
+    {
+        string bundle = CopyTo(into);
+        string configPath = System.IO.Path.Combine(bundle, "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        config["labels"] = new JsonArray([.. labels.Select(l => JsonValue.Create(l))]);
+        File.WriteAllText(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return bundle;
+    }
+
+    /// <summary>A copy whose weights file is cut short, as a half-finished copy leaves it.</summary>
+    public static string TruncatedCopy(string into)
+    {
+        string bundle = CopyTo(into);
+        string weights = System.IO.Path.Combine(bundle, "model_weights.pth");
+        using (var stream = new FileStream(weights, FileMode.Open))
+        {
+            stream.SetLength(stream.Length / 2);
+        }
+        return bundle;
     }
 }

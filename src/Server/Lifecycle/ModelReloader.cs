@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Options;
+using TextClassification.Server.Hosting;
+using TextClassification.Server.Inference;
+
+namespace TextClassification.Server.Lifecycle;
+
+/// <summary>
+/// Hot reload, as Microsoft.Extensions.ML's pool does it: a complete new model (strict load, eval(), warm-up forward)
+/// is built beside the one in service and swapped in atomically (<see cref="ModelHolder.Publish"/>); requests already
+/// holding the old one finish with it, and it is disposed after their last batch. A bundle that fails is refused and
+/// the old model keeps serving (rollback), so readiness never drops. One reload runs at a time.
+/// </summary>
+internal sealed partial class ModelReloader(
+    ModelHolder holder,
+    ModelFactory factory,
+    ReloadMetrics metrics,
+    IOptions<ModelOptions> modelOptions,
+    TimeProvider time,
+    ILogger<ModelReloader> logger) : IModelReloader, IAsyncDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private ReloadAttempt? last;
+    private bool stopped;
+
+    public ReloadAttempt? LastAttempt => Volatile.Read(ref last);
+
+    public async Task<ReloadAttempt> ReloadAsync(string trigger, CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(stopped, this);
+            var attempt = await Task.Run(() => Reload(trigger), CancellationToken.None).ConfigureAwait(false);
+            Volatile.Write(ref last, attempt);
+            return attempt;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Waits for a reload still running: exiting while another thread is inside libtorch corrupts the native heap.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await gate.WaitAsync().ConfigureAwait(false);
+        stopped = true;
+        gate.Release();
+    }
+
+    private ReloadAttempt Reload(string trigger)
+    {
+        string bundle = modelOptions.Value.Path;
+        LogReloading(logger, trigger, bundle);
+        try
+        {
+            bundle = ModelPaths.ResolveBundle(bundle);
+            var model = factory.Load(bundle);
+            holder.Publish(model);
+            metrics.Reloaded(succeeded: true);
+            LogReloaded(logger, bundle, model.Predictor.WeightsSha256);
+            return new ReloadAttempt(ReloadAttempt.SucceededStatus, time.GetUtcNow(), bundle, null);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            string error = StartupFailure.Describe(ex);
+            metrics.Reloaded(succeeded: false);
+            if (holder.Current is { } serving)
+            {
+                LogRefused(logger, bundle, error, serving.Predictor.Directory);
+            }
+            else
+            {
+                holder.Fail(error);
+                LogFailedWithoutModel(logger, bundle, error);
+            }
+            return new ReloadAttempt(ReloadAttempt.FailedStatus, time.GetUtcNow(), bundle, error);
+        }
+    }
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Reloading the model ({Trigger}) from {Path}")]
+    private static partial void LogReloading(ILogger logger, string trigger, string path);
+
+    [LoggerMessage(EventId = 311, Level = LogLevel.Information, Message = "Model reloaded: {Bundle} (weights sha256 {WeightsSha256}) now serves")]
+    private static partial void LogReloaded(ILogger logger, string bundle, string weightsSha256);
+
+    [LoggerMessage(EventId = 312, Level = LogLevel.Error, Message = "Reload of {Bundle} refused, {Serving} keeps serving. {Error}")]
+    private static partial void LogRefused(ILogger logger, string bundle, string error, string serving);
+
+    [LoggerMessage(EventId = 313, Level = LogLevel.Error, Message = "Reload of {Bundle} failed and no model is served. {Error}")]
+    private static partial void LogFailedWithoutModel(ILogger logger, string bundle, string error);
+}
