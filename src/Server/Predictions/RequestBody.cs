@@ -7,7 +7,7 @@ using TextClassification.Server.Security;
 namespace TextClassification.Server.Predictions;
 
 /// <summary>
-/// A request body read into a pooled buffer with a size bound. Over the bound the request gets a 413 (which closes an
+/// A request body read into a buffer grown as bytes arrive (<see cref="BodyBuffer"/>), with a size bound. Over the bound the request gets a 413 (which closes an
 /// HTTP/1.x connection) and is not read further; the server's own limit is lifted for the request so that
 /// Kestrel then drains the rest of the upload (for up to its drain timeout) instead of resetting the connection,
 /// which would make a client that is still sending lose the 413.
@@ -16,9 +16,9 @@ internal sealed class RequestBody : IDisposable
 {
     private const int InitialCapacity = 16 * 1024;
 
-    private byte[]? buffer;
+    private BodyBuffer? buffer;
 
-    private RequestBody(byte[] buffer, int length)
+    private RequestBody(BodyBuffer buffer, int length)
     {
         this.buffer = buffer;
         Length = length;
@@ -26,15 +26,9 @@ internal sealed class RequestBody : IDisposable
 
     public int Length { get; }
 
-    public ReadOnlyMemory<byte> Memory => buffer is null ? throw new ObjectDisposedException(nameof(RequestBody)) : buffer.AsMemory(0, Length);
+    public ReadOnlyMemory<byte> Memory => buffer is null ? throw new ObjectDisposedException(nameof(RequestBody)) : buffer.Memory[..Length];
 
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref buffer, null) is { } rented)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
+    public void Dispose() => Interlocked.Exchange(ref buffer, null)?.Dispose();
 
     /// <summary>The body, or the rejection that stops it from being read (413; 408 past Server:RequestBodyTimeout; 400 for a malformed upload).</summary>
     public static async Task<Outcome<RequestBody>> ReadAsync(HttpContext context, long? limit, CancellationToken cancellationToken)
@@ -51,7 +45,7 @@ internal sealed class RequestBody : IDisposable
             return Problems.ContentTooLarge(bound);
         }
         // Rent for what has arrived, not for what the client declares: a stalled upload must not pin a full-size buffer.
-        byte[] rented = ArrayPool<byte>.Shared.Rent((int)Math.Min(declared ?? InitialCapacity, InitialCapacity));
+        var body = new BodyBuffer((int)Math.Min(declared ?? InitialCapacity, InitialCapacity));
         int length = 0;
         bool kept = false;
         RequestBodyDeadline? deadline = null;
@@ -72,14 +66,8 @@ internal sealed class RequestBody : IDisposable
                     reader.AdvanceTo(data.End);
                     return Problems.ContentTooLarge(bound);
                 }
-                if (length + data.Length > rented.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max((long)rented.Length * 2, length + data.Length), bound));
-                    rented.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(rented);
-                    rented = larger;
-                }
-                data.CopyTo(rented.AsSpan(length));
+                body.EnsureCapacity(length + (int)data.Length, length, bound);
+                data.CopyTo(body.Memory.Span[length..]);
                 length += (int)data.Length;
                 reader.AdvanceTo(data.End);
                 if ((result.IsCanceled || result.IsCompleted) && deadline?.Stop() == true)
@@ -90,7 +78,7 @@ internal sealed class RequestBody : IDisposable
                 if (result.IsCompleted)
                 {
                     kept = true;
-                    return new RequestBody(rented, length);
+                    return new RequestBody(body, length);
                 }
             }
         }
@@ -120,7 +108,7 @@ internal sealed class RequestBody : IDisposable
             deadline?.Dispose();
             if (!kept)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                body.Dispose();
             }
         }
     }
