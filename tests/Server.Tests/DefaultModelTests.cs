@@ -35,7 +35,7 @@ public sealed class DefaultModelTests
 
         var model = await ServerFactory.ReadOkAsync(await factory.Client.GetAsync(new Uri("/model", UriKind.Relative)));
 
-        Assert.EndsWith(Path.Combine("models", "default"), model.GetProperty("directory").GetString(), StringComparison.Ordinal);
+        Assert.Equal("default", model.GetProperty("bundle").GetString());
     }
 
     private sealed class DefaultModelFactory(string? modelPath) : ServerFactory

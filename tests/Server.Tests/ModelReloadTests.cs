@@ -80,11 +80,12 @@ public sealed class ModelReloadTests : IDisposable
 
         Assert.Equal(ReloadAttempt.FailedStatus, attempt.Status);
         Assert.Equal(before.GetProperty("weightsSha256").GetString(), after.GetProperty("weightsSha256").GetString());
-        Assert.Equal(good, after.GetProperty("directory").GetString());
+        Assert.Equal(Path.GetFileName(good), after.GetProperty("bundle").GetString());
         var lastReload = after.GetProperty("lastReload");
         Assert.Equal("failed", lastReload.GetProperty("status").GetString());
-        Assert.Equal(corrupt, lastReload.GetProperty("bundle").GetString());
-        Assert.StartsWith(Path.Combine(corrupt, "model_weights.pth") + ": ", lastReload.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Path.GetFileName(corrupt), lastReload.GetProperty("bundle").GetString());
+        Assert.StartsWith(Path.GetFileName(corrupt) + "/model_weights.pth: ", lastReload.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetDirectoryName(corrupt)!, lastReload.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.True(DateTimeOffset.UtcNow - lastReload.GetProperty("at").GetDateTimeOffset() < TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.OK, prediction.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
@@ -113,7 +114,7 @@ public sealed class ModelReloadTests : IDisposable
         var model = await WaitForWeightsAsync(factory, newSha);
         await Task.Delay(1000); // several quiet periods: a second reload would have started by now
 
-        Assert.Equal(Path.Combine(volume, "..2026_01_02_00_00_00.2"), model.GetProperty("directory").GetString());
+        Assert.Equal("..2026_01_02_00_00_00.2", model.GetProperty("bundle").GetString());
         Assert.Equal("succeeded", model.GetProperty("lastReload").GetProperty("status").GetString());
         Assert.Equal(["success"], reloads.GetMeasurementSnapshot().Select(m => m.Tags[ReloadMetrics.ResultTag]));
     }

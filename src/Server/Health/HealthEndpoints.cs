@@ -35,10 +35,12 @@ internal static class HealthEndpoints
     }
 
     public static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> GetReadinessAsync(
-        HttpContext context, HealthCheckService health, DrainState drain, CancellationToken cancellationToken)
+        HttpContext context, HealthCheckService health, DrainState drain, ReadinessTransitions transitions, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(cancellationToken);
-        var response = new HealthResponse(drain.IsDraining ? DrainState.DrainingStatus : report.Status.ToString(), report.TotalDuration.TotalMilliseconds,
+        string status = drain.IsDraining ? DrainState.DrainingStatus : report.Status.ToString();
+        transitions.Observe(report, status);
+        var response = new HealthResponse(status, report.TotalDuration.TotalMilliseconds,
             [.. report.Entries.Select(entry => new HealthCheckEntry(entry.Key, entry.Value.Status.ToString(), entry.Value.Description))]);
         context.Response.Headers.CacheControl = "no-store";
         return report.Status == HealthStatus.Healthy

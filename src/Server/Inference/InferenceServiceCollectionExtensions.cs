@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TextClassification.Server.Health;
 using TextClassification.Server.Hosting;
 using TextClassification.Server.Inference.Batching;
 
@@ -29,6 +30,8 @@ internal static class InferenceServiceCollectionExtensions
         services.AddSingleton<ModelFactory>();
         services.AddHostedService<ModelLoader>();
         services.AddHealthChecks().AddCheck<ModelHealthCheck>(ModelHealthCheckName);
+        services.AddSingleton<ReadinessTransitions>();
+        services.Configure<LoggerFilterOptions>(ReadinessTransitions.Filter);
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using TextClassification.Server.Errors;
+
 namespace TextClassification.Server.Inference;
 
 /// <summary>
@@ -46,8 +48,8 @@ internal sealed class ModelHolder : IDisposable
         previous?.Retire();
     }
 
-    /// <summary>Records why loading failed; a model already being served keeps serving.</summary>
-    public void Fail(string reason) => Volatile.Write(ref failure, reason);
+    /// <summary>Records why loading failed, without filesystem paths (clients read it); a model already being served keeps serving.</summary>
+    public void Fail(string reason) => Volatile.Write(ref failure, ClientText.WithoutPaths(reason));
 
     public void Dispose() => Interlocked.Exchange(ref current, null)?.Retire();
 }

@@ -43,7 +43,7 @@ internal sealed partial class ModelLoader(
         {
             ExceptionDispatchInfo.Throw(failure);
         }
-        LogServingWithoutModel(logger, holder.Failure ?? failure.Message);
+        LogServingWithoutModel(logger, StartupFailure.Describe(failure));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -32,7 +32,7 @@ internal sealed record ModelInfo(
     string Tokenizer,
     [property: Description("SHA-256 of the weights file, lowercase hex.")] string WeightsSha256,
     string WeightsFile,
-    string Directory,
+    [property: Description("The name of the bundle directory in service (its location stays in the server's log).")] string Bundle,
     DateTimeOffset LoadedAt,
     [property: Description("Time to read config, vocabulary and weights (load_state_dict, eval()).")] double LoadMilliseconds,
     [property: Description("Time of the warm-up forward pass run before reporting ready.")] double WarmupMilliseconds,

@@ -53,7 +53,7 @@ internal static class InfoEndpoints
         var predictor = model.Predictor;
         var config = predictor.Config;
         return TypedResults.Ok(new ModelInfo(config.Architecture, config.Labels, config.VocabSize, config.EmbedDim, config.NumClass,
-            predictor.ParameterCount, config.Tokenizer, predictor.WeightsSha256, config.Weights, predictor.Directory, model.LoadedAt,
+            predictor.ParameterCount, config.Tokenizer, predictor.WeightsSha256, config.Weights, ClientText.NameOf(predictor.Directory), model.LoadedAt,
             model.LoadDuration.TotalMilliseconds, model.WarmupDuration.TotalMilliseconds, model.Provenance, reloader.LastAttempt));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TextClassification.Server.Errors;
 using TextClassification.Server.Hosting;
 using TextClassification.Server.Inference;
 
@@ -59,7 +60,7 @@ internal sealed partial class ModelReloader(
             holder.Publish(model);
             metrics.Reloaded(succeeded: true);
             LogReloaded(logger, bundle, model.Predictor.WeightsSha256);
-            return new ReloadAttempt(ReloadAttempt.SucceededStatus, time.GetUtcNow(), bundle, null);
+            return new ReloadAttempt(ReloadAttempt.SucceededStatus, time.GetUtcNow(), ClientText.NameOf(bundle), null);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -74,7 +75,7 @@ internal sealed partial class ModelReloader(
                 holder.Fail(error);
                 LogFailedWithoutModel(logger, bundle, error);
             }
-            return new ReloadAttempt(ReloadAttempt.FailedStatus, time.GetUtcNow(), bundle, error);
+            return new ReloadAttempt(ReloadAttempt.FailedStatus, time.GetUtcNow(), ClientText.NameOf(bundle), ClientText.WithoutPaths(error));
         }
     }
 

@@ -6,8 +6,8 @@ namespace TextClassification.Server.Lifecycle;
 internal sealed record ReloadAttempt(
     [property: Description("succeeded (the new model serves) or failed (refused; the model in service kept serving).")] string Status,
     DateTimeOffset At,
-    [property: Description("The bundle directory that was loaded, after following symlinks.")] string Bundle,
-    [property: Description("What was wrong, naming the file, when the reload failed.")] string? Error)
+    [property: Description("The name of the bundle directory that was loaded, after following symlinks.")] string Bundle,
+    [property: Description("What was wrong, naming the file (bundle/file, without the server's paths), when the reload failed.")] string? Error)
 {
     public const string SucceededStatus = "succeeded";
     public const string FailedStatus = "failed";
