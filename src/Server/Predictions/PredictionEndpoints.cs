@@ -9,9 +9,11 @@ internal static class PredictionEndpoints
 {
     public static RouteGroupBuilder MapPredictions(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/predict").WithTags("Predictions").RejectInvalidInput();
+        // The full path rather than a "/predict" prefix: a group's empty sub-route would make the route template (the
+        // http_route metric label) "/predict/".
+        var group = endpoints.MapGroup("").WithTags("Predictions").RejectInvalidInput();
 
-        group.MapPost("", PredictAsync)
+        group.MapPost("/predict", PredictAsync)
             .WithName("Predict")
             .WithSummary("Classify one text or a batch of texts")
             .WithDescription("Send {\"text\": \"...\"} for one prediction or {\"texts\": [...]} for one per text, in order. "
