@@ -4,6 +4,7 @@ using TextClassification.Server.Health;
 using TextClassification.Server.Hosting;
 using TextClassification.Server.Inference;
 using TextClassification.Server.Info;
+using TextClassification.Server.Observability;
 using TextClassification.Server.OpenApi;
 using TextClassification.Server.Predictions;
 using TextClassification.Server.Tls;
@@ -35,15 +36,20 @@ try
     builder.Services.AddInference();
     builder.Services.AddApiDocs();
 
+    // Configure observability: X-Request-Id, the access log, /metrics (and Metrics:Port), OTLP tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set
+    builder.AddObservability();
+
     await using var app = builder.Build();
 
-    // Configure the pipeline: errors become problem details, then docs and endpoints
+    // Configure the pipeline: request IDs and the access log around everything, errors become problem details, then docs and endpoints
+    app.UseObservability();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseApiDocs();
     app.MapInfo();
     app.MapHealth();
     app.MapPredictions();
+    app.MapMetrics();
 
     await app.RunAsync();
     return 0;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TextClassification.Model.Inference;
 using TextClassification.Server.Errors;
 using TextClassification.Server.Inference;
+using TextClassification.Server.Observability;
 
 namespace TextClassification.Server.Predictions;
 
@@ -29,18 +30,21 @@ internal static class PredictionEndpoints
 
     /// <summary>
     /// The body is bound by <see cref="JsonBody{T}"/> (media type, size, strict parse), whose refusals the group's
-    /// filter answers; the request schema is documented by PredictOperationFilter.
+    /// filter answers; the request schema is documented by PredictOperationFilter. The answer says where its time went
+    /// (<see cref="ServerTiming"/>).
     /// </summary>
     public static async Task<Results<Ok<PredictionResult>, Ok<BatchPredictionResult>, Rejection>> PredictAsync(
-        JsonBody<PredictInput> body, IPredictionService predictions, CancellationToken cancellationToken)
+        JsonBody<PredictInput> body, IPredictionService predictions, HttpContext context, CancellationToken cancellationToken)
     {
         var input = body.Value;
+        AccessLogEntry.Of(context)?.Texts = input.Texts.Count;
         var outcome = await predictions.PredictAsync(input.Texts, cancellationToken);
         if (!outcome.IsAccepted)
         {
             return outcome.Rejection;
         }
         var batch = outcome.Value;
+        context.Response.Headers[ServerTiming.HeaderName] = ServerTiming.Format(batch.Timings);
         if (!input.IsBatch)
         {
             return TypedResults.Ok(ToResult(batch.Predictions[0], batch.Labels));
