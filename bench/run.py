@@ -22,6 +22,8 @@ then stop the server's whole process group. Servers:
     gunicorn          gunicorn -w 2 (sync workers) serving the same Flask app
     gunicorn-threads  gunicorn -w 2 --threads 4 (gthread workers) serving the same Flask app
     baseline          C# server built from another commit (--baseline REV), POST /predict: is a change free?
+    csharp-nometrics  the same C# build started with --Metrics:Enabled=false, POST /predict: what metrics cost
+                      (only when named in --only, like baseline)
 
 Raw results go to bench/results/<timestamp>.json. Run with /usr/bin/python3 (Debian's; it has torch).
 """
@@ -61,7 +63,9 @@ SERVERS = {  # name -> (label, kind, path, method)
     "gunicorn": ("gunicorn -w 2", "gunicorn", "/predict", "POST"),
     "gunicorn-threads": ("gunicorn -w 2 --threads 4", "gunicorn-threads", "/predict", "POST"),
     "baseline": ("C# /predict, baseline build", "csharp-baseline", "/predict", "POST"),
+    "csharp-nometrics": ("C# /predict, metrics off", "csharp-nometrics", "/predict", "POST"),
 }
+OPT_IN = ("baseline", "csharp-nometrics")  # measured only when named in --only
 ALIASES = {"cs": "csharp", "c#": "csharp", "dotnet": "csharp", "gthread": "gunicorn-threads",
            "gunicorn_threads": "gunicorn-threads", "threads": "gunicorn-threads", "flask-run": "flask"}
 
@@ -75,6 +79,7 @@ TARGETS = {  # ratios the issue asks for (at the reference connection count, 64)
     "soak_peak_rss_mb": 300.0,
     "train_epoch_ratio": 1.0,      # C# / Python seconds per epoch
     "csharp_vs_baseline": 0.97,    # a change costs no more than noise: this build / the --baseline build
+    "csharp_vs_nometrics": 0.97,   # metrics on / Metrics:Enabled=false, same build (observability issue)
 }
 
 
@@ -506,13 +511,15 @@ def server_command(ctx, kind, port):
     model = ctx.args.model
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"
-    if kind in ("csharp", "csharp-baseline"):
-        dll = ctx.ensure_server() if kind == "csharp" else ctx.ensure_baseline()
+    if kind in ("csharp", "csharp-nometrics", "csharp-baseline"):
+        dll = ctx.ensure_baseline() if kind == "csharp-baseline" else ctx.ensure_server()
         tls_dir = os.path.join(ctx.work, "tls")
         os.makedirs(tls_dir, exist_ok=True)
         cmd = ["dotnet", dll, "--urls", f"https://127.0.0.1:{port}", f"--Model:Path={model}",
                f"--Tls:CertificateDirectory={tls_dir}",
                f"--Kestrel:Certificates:Default:Path={cert}", f"--Kestrel:Certificates:Default:KeyPath={key}"]
+        if kind == "csharp-nometrics":
+            cmd.append("--Metrics:Enabled=false")
     elif kind == "flask":
         cmd = [PY, os.path.join(BENCH, "flask_server.py"), "--port", str(port), "--model", model, "--cert", cert, "--key", key]
     elif kind in ("gunicorn", "gunicorn-threads"):
@@ -660,6 +667,7 @@ def run_wrk_count(url, connections, total, body_path, method, threads=2, max_sec
 # --------------------------------------------------------------------------------------------------------------
 # Modes
 # --------------------------------------------------------------------------------------------------------------
+THIS_BUILD = ("csharp", "csharp-nometrics")  # server kinds run from this tree's published build
 SERVER_FAILURES = (RuntimeError, OSError, ValueError, http.client.HTTPException, subprocess.TimeoutExpired)
 
 
@@ -667,7 +675,7 @@ def mode_throughput(ctx, args, results):
     servers = args.only
     body_path, body_info = ctx.body
     runs, server_meta = [], []
-    if any(SERVERS[s][1] == "csharp" for s in servers):
+    if any(SERVERS[s][1] in THIS_BUILD for s in servers):
         try:
             ctx.ensure_server()
         except RuntimeError as e:  # measure the others anyway; the failure is reported
@@ -675,9 +683,9 @@ def mode_throughput(ctx, args, results):
                 raise
             log(f"  C# server unavailable, skipping it: {e}")
             for s in servers:
-                if SERVERS[s][1] == "csharp":
+                if SERVERS[s][1] in THIS_BUILD:
                     server_meta.append({"server": s, "repeat": 0, "error": f"C# server unavailable: {e}"})
-            servers = [s for s in servers if SERVERS[s][1] != "csharp"]
+            servers = [s for s in servers if SERVERS[s][1] not in THIS_BUILD]
     if "baseline" in servers:
         ctx.ensure_baseline()  # published before any measurement, like this tree's build
     ctx.ensure_cert()
@@ -793,6 +801,8 @@ def throughput_ratios(summary, conns):
         "csharp_vs_gunicorn": ratio("csharp", "gunicorn", "rps", 0, "min"),
         "p99_csharp_vs_gthread": ratio("csharp", "gunicorn-threads", "p99_ms", TARGETS["p99_csharp_vs_gthread"], "max"),
         "csharp_vs_baseline": ratio("csharp", "baseline", "rps", TARGETS["csharp_vs_baseline"], "min"),
+        "csharp_vs_nometrics": ratio("csharp", "csharp-nometrics", "rps", TARGETS["csharp_vs_nometrics"], "min"),
+        "p99_csharp_vs_nometrics": ratio("csharp", "csharp-nometrics", "p99_ms", float("inf"), "max"),
     }
 
 
@@ -991,6 +1001,8 @@ def print_report(results, args):
             ("C# / gunicorn -w 2 (req/s)", r["csharp_vs_gunicorn"], "(info)", lambda v: f"{v:.1f}x"),
             ("p99 C# / gunicorn --threads 4", r["p99_csharp_vs_gthread"], "<= 0.125", lambda v: f"{v:.3f}"),
             (f"C# / baseline {args.baseline or ''} (req/s)", r.get("csharp_vs_baseline"), ">= 0.97", lambda v: f"{v:.3f}"),
+            ("C# metrics on / off (req/s)", r.get("csharp_vs_nometrics"), ">= 0.97", lambda v: f"{v:.3f}"),
+            ("p99 C# metrics on / off", r.get("p99_csharp_vs_nometrics"), "(info)", lambda v: f"{v:.3f}"),
         ]
         for label, val, target, fmt in rows:
             shown = fmt(val["value"]) if val else "n/a"
@@ -1091,7 +1103,7 @@ def parse_args(argv):
                 names.append(n)
         args.only = names
     else:
-        args.only = [n for n in SERVERS if n != "baseline"]
+        args.only = [n for n in SERVERS if n not in OPT_IN]
     if args.baseline and "baseline" not in args.only:
         args.only.append("baseline")
     if "baseline" in args.only and not args.baseline:
