@@ -17,6 +17,9 @@ internal static class ObservabilitySetup
     /// <summary>The standard OpenTelemetry variable whose presence switches tracing on.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>The standard variable naming the service; AddService would otherwise override it.</summary>
+    public const string ServiceNameVariable = "OTEL_SERVICE_NAME";
+
     private const string RuntimeMeter = "System.Runtime";
     private const string HttpRequestDurationName = "http.server.request.duration";
 
@@ -50,7 +53,8 @@ internal static class ObservabilitySetup
         {
             return builder;
         }
-        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(InfoEndpoints.ServiceName));
+        string serviceName = builder.Configuration[ServiceNameVariable] is { Length: > 0 } named ? named : InfoEndpoints.ServiceName;
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(serviceName));
         if (metrics.Enabled)
         {
             builder.AddMetricsListener(metrics);
