@@ -15,7 +15,7 @@ internal static class MetricsListener
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        if (!options.Enabled || options.Port is not (>= 1 and <= 65535) || options.Port is not { } port)
+        if (!options.Enabled || options.Port is not { } port || port is < 1 or > 65535)
         {
             return; // an out-of-range port is reported by the options' validation at start
         }
