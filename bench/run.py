@@ -9,6 +9,7 @@ One command from a fresh clone (needs the .NET SDK, wrk, openssl and Debian's py
     bench/run.sh --mode soak          # C#: 1,000,000 POST /predict, RSS growth and peak
     bench/run.sh --mode train         # seconds per epoch, C# `textclf train` vs tools/pytorch/train.py
     bench/run.sh --mode all           # all four
+    bench/run.sh --only csharp,csharp-nometrics --connections 64 --interleave --repeat 15   # what metrics cost
 
 Throughput mode, for each selected server in turn (and each repeat): publish the C# server (Release) once,
 start the server on a free 127.0.0.1 port with one shared PEM certificate, wait for GET /health = 200, check one
@@ -22,6 +23,8 @@ then stop the server's whole process group. Servers:
     gunicorn          gunicorn -w 2 (sync workers) serving the same Flask app
     gunicorn-threads  gunicorn -w 2 --threads 4 (gthread workers) serving the same Flask app
     baseline          C# server built from another commit (--baseline REV), POST /predict: is a change free?
+    csharp-nometrics  the same C# build started with --Metrics:Enabled=false, POST /predict: what metrics cost
+                      (only when named in --only, like baseline)
 
 Raw results go to bench/results/<timestamp>.json. Run with /usr/bin/python3 (Debian's; it has torch).
 """
@@ -61,7 +64,9 @@ SERVERS = {  # name -> (label, kind, path, method)
     "gunicorn": ("gunicorn -w 2", "gunicorn", "/predict", "POST"),
     "gunicorn-threads": ("gunicorn -w 2 --threads 4", "gunicorn-threads", "/predict", "POST"),
     "baseline": ("C# /predict, baseline build", "csharp-baseline", "/predict", "POST"),
+    "csharp-nometrics": ("C# /predict, metrics off", "csharp-nometrics", "/predict", "POST"),
 }
+OPT_IN = ("baseline", "csharp-nometrics")  # measured only when named in --only
 ALIASES = {"cs": "csharp", "c#": "csharp", "dotnet": "csharp", "gthread": "gunicorn-threads",
            "gunicorn_threads": "gunicorn-threads", "threads": "gunicorn-threads", "flask-run": "flask"}
 
@@ -75,6 +80,7 @@ TARGETS = {  # ratios the issue asks for (at the reference connection count, 64)
     "soak_peak_rss_mb": 300.0,
     "train_epoch_ratio": 1.0,      # C# / Python seconds per epoch
     "csharp_vs_baseline": 0.97,    # a change costs no more than noise: this build / the --baseline build
+    "csharp_vs_nometrics": 0.97,   # metrics on / Metrics:Enabled=false, same build (observability issue)
 }
 
 
@@ -506,13 +512,15 @@ def server_command(ctx, kind, port):
     model = ctx.args.model
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"
-    if kind in ("csharp", "csharp-baseline"):
-        dll = ctx.ensure_server() if kind == "csharp" else ctx.ensure_baseline()
+    if kind in ("csharp", "csharp-nometrics", "csharp-baseline"):
+        dll = ctx.ensure_baseline() if kind == "csharp-baseline" else ctx.ensure_server()
         tls_dir = os.path.join(ctx.work, "tls")
         os.makedirs(tls_dir, exist_ok=True)
         cmd = ["dotnet", dll, "--urls", f"https://127.0.0.1:{port}", f"--Model:Path={model}",
                f"--Tls:CertificateDirectory={tls_dir}",
                f"--Kestrel:Certificates:Default:Path={cert}", f"--Kestrel:Certificates:Default:KeyPath={key}"]
+        if kind == "csharp-nometrics":
+            cmd.append("--Metrics:Enabled=false")
     elif kind == "flask":
         cmd = [PY, os.path.join(BENCH, "flask_server.py"), "--port", str(port), "--model", model, "--cert", cert, "--key", key]
     elif kind in ("gunicorn", "gunicorn-threads"):
@@ -660,14 +668,14 @@ def run_wrk_count(url, connections, total, body_path, method, threads=2, max_sec
 # --------------------------------------------------------------------------------------------------------------
 # Modes
 # --------------------------------------------------------------------------------------------------------------
+THIS_BUILD = ("csharp", "csharp-nometrics")  # server kinds run from this tree's published build
 SERVER_FAILURES = (RuntimeError, OSError, ValueError, http.client.HTTPException, subprocess.TimeoutExpired)
 
 
 def mode_throughput(ctx, args, results):
     servers = args.only
-    body_path, body_info = ctx.body
     runs, server_meta = [], []
-    if any(SERVERS[s][1] == "csharp" for s in servers):
+    if any(SERVERS[s][1] in THIS_BUILD for s in servers):
         try:
             ctx.ensure_server()
         except RuntimeError as e:  # measure the others anyway; the failure is reported
@@ -675,59 +683,110 @@ def mode_throughput(ctx, args, results):
                 raise
             log(f"  C# server unavailable, skipping it: {e}")
             for s in servers:
-                if SERVERS[s][1] == "csharp":
+                if SERVERS[s][1] in THIS_BUILD:
                     server_meta.append({"server": s, "repeat": 0, "error": f"C# server unavailable: {e}"})
-            servers = [s for s in servers if SERVERS[s][1] != "csharp"]
+            servers = [s for s in servers if SERVERS[s][1] not in THIS_BUILD]
     if "baseline" in servers:
         ctx.ensure_baseline()  # published before any measurement, like this tree's build
     ctx.ensure_cert()
-    n_total = args.repeat * len(servers)
-    k = 0
     results["throughput"] = {"runs": runs, "servers": server_meta}  # partial results survive an interruption
-    for rep in range(1, args.repeat + 1):
-        for name in servers:
-            k += 1
-            label, kind, path, method = SERVERS[name]
-            log(f"[{k}/{n_total}] {label} (repeat {rep}/{args.repeat})")
-            srv = RunningServer(ctx, kind, f"{name}-r{rep}")
-            try:
-                startup = srv.wait_ready(timeout=args.start_timeout, poll=0.02)
-                pred = srv.check_predict(body_path)
-                srv.start_sampling()
-                url = f"https://127.0.0.1:{srv.port}{path}"
-                meta = {"server": name, "repeat": rep, "startup_s": round(startup, 3), "cert_verified": srv.cert_verified,
-                        "keep_alive": srv.keep_alive, "prediction": {"label": pred.get("label"), "score": pred.get("score")}}
-                log(f"    ready in {startup:.2f} s; /predict -> {pred.get('label')} {pred.get('score')}"
-                    + ("" if srv.keep_alive else "; the server closes every connection (no keep-alive)"))
-                warmup = args.warmup if args.warmup is not None else (15 if kind.startswith("csharp") else 5)
-                if warmup > 0:
-                    meta["warmup_rps"] = warm_up(url, max(args.connections), body_path, method, args, warmup)
-                    log(f"    warm-up: {', '.join(f'{x:.0f}' for x in meta['warmup_rps'])} req/s")
-                    time.sleep(0.3)
-                for c in args.connections:
-                    t_start = time.monotonic()
-                    meter = CpuMeter(srv.proc.pid)
-                    r = run_wrk(url, c, args.duration, body_path, method, args.wrk_threads, args.wrk_timeout)
-                    r.update(meter.result())
-                    r.update({"server": name, "repeat": rep, "connections": c, "keep_alive": srv.keep_alive,
-                              "peak_rss_mb": round(srv.sampler.peak_kb(t_start) / 1024, 1)})
-                    runs.append(r)
-                    log(f"    c={c:<3} {r['rps']:10.1f} req/s  p50 {r['p50_us'] / 1000:8.2f} ms  p99 {r['p99_us'] / 1000:8.2f} ms"
-                        f"  errors {r['errors']:<5} peak RSS {r['peak_rss_mb']:.0f} MB  CPU server {r['server_cpu_cores']:.2f}"
-                        f" wrk {r['wrk_cpu_cores']:.2f} other {r['other_cpu_cores']:.2f}")
-                    time.sleep(0.3)
-                meta["peak_rss_mb"] = round(srv.sampler.peak_kb() / 1024, 1)
-                server_meta.append(meta)
-            except SERVER_FAILURES as e:
-                log(f"    FAILED: {e!r}" if not isinstance(e, RuntimeError) else f"    FAILED: {e}")
-                server_meta.append({"server": name, "repeat": rep, "error": str(e) or repr(e)})
-                if args.fail_fast:
-                    raise
-            finally:
-                srv.stop()
+    if args.interleave:
+        throughput_interleaved(ctx, args, servers, runs, server_meta)
+    else:
+        n_total = args.repeat * len(servers)
+        k = 0
+        for rep in range(1, args.repeat + 1):
+            for name in servers:
+                k += 1
+                log(f"[{k}/{n_total}] {SERVERS[name][0]} (repeat {rep}/{args.repeat})")
+                srv = RunningServer(ctx, SERVERS[name][1], f"{name}-r{rep}")
+                try:
+                    meta, url = start_and_warm(ctx, args, srv, name, rep)
+                    measure(args, srv, name, rep, url, ctx.body[0], runs)
+                    meta["peak_rss_mb"] = round(srv.sampler.peak_kb() / 1024, 1)
+                    server_meta.append(meta)
+                except SERVER_FAILURES as e:
+                    server_failed(args, server_meta, name, rep, e)
+                finally:
+                    srv.stop()
     summary = summarize_throughput(runs, servers, args.connections)
     results["throughput"] = {"runs": runs, "servers": server_meta, "summary": summary,
-                             "ratios": throughput_ratios(summary, args.connections)}
+                             "ratios": throughput_ratios(summary, args.connections, runs)}
+
+
+def throughput_interleaved(ctx, args, servers, runs, server_meta):
+    """--interleave: every server is started and warmed up once, then each repeat measures them one after the other, so
+    the runs of a pair are seconds apart rather than minutes: on a machine whose background load drifts, that is
+    what makes a few-percent difference visible. Idle servers stay up (and take no CPU) while another is measured."""
+    running, ready = [], {}
+    try:
+        for name in servers:
+            log(f"[start] {SERVERS[name][0]}")
+            srv = RunningServer(ctx, SERVERS[name][1], f"{name}-interleaved")
+            running.append(srv)
+            try:
+                ready[name] = (srv, *start_and_warm(ctx, args, srv, name, 0))
+            except SERVER_FAILURES as e:
+                server_failed(args, server_meta, name, 0, e)
+        n_total, k = args.repeat * len(ready), 0
+        for rep in range(1, args.repeat + 1):
+            for name, (srv, _, url) in ready.items():
+                k += 1
+                log(f"[{k}/{n_total}] {SERVERS[name][0]} (repeat {rep}/{args.repeat})")
+                try:
+                    measure(args, srv, name, rep, url, ctx.body[0], runs)
+                except SERVER_FAILURES as e:
+                    server_failed(args, server_meta, name, rep, e)
+        for name, (srv, meta, _) in ready.items():
+            meta["peak_rss_mb"] = round(srv.sampler.peak_kb() / 1024, 1)
+            server_meta.append(meta)
+    finally:
+        for srv in running:
+            srv.stop()
+
+
+def start_and_warm(ctx, args, srv, name, rep):
+    """Waits for /health, checks one POST /predict, starts RSS sampling and warms the server up; returns (meta, url)."""
+    _, kind, path, method = SERVERS[name]
+    body_path = ctx.body[0]
+    startup = srv.wait_ready(timeout=args.start_timeout, poll=0.02)
+    pred = srv.check_predict(body_path)
+    srv.start_sampling()
+    url = f"https://127.0.0.1:{srv.port}{path}"
+    meta = {"server": name, "repeat": rep, "startup_s": round(startup, 3), "cert_verified": srv.cert_verified,
+            "keep_alive": srv.keep_alive, "prediction": {"label": pred.get("label"), "score": pred.get("score")}}
+    log(f"    ready in {startup:.2f} s; /predict -> {pred.get('label')} {pred.get('score')}"
+        + ("" if srv.keep_alive else "; the server closes every connection (no keep-alive)"))
+    warmup = args.warmup if args.warmup is not None else (15 if kind.startswith("csharp") else 5)
+    if warmup > 0:
+        meta["warmup_rps"] = warm_up(url, max(args.connections), body_path, method, args, warmup)
+        log(f"    warm-up: {', '.join(f'{x:.0f}' for x in meta['warmup_rps'])} req/s")
+        time.sleep(0.3)
+    return meta, url
+
+
+def measure(args, srv, name, rep, url, body_path, runs):
+    """One wrk run per connection count against a ready server, appended to `runs`."""
+    method = SERVERS[name][3]
+    for c in args.connections:
+        t_start = time.monotonic()
+        meter = CpuMeter(srv.proc.pid)
+        r = run_wrk(url, c, args.duration, body_path, method, args.wrk_threads, args.wrk_timeout)
+        r.update(meter.result())
+        r.update({"server": name, "repeat": rep, "connections": c, "keep_alive": srv.keep_alive,
+                  "peak_rss_mb": round(srv.sampler.peak_kb(t_start) / 1024, 1)})
+        runs.append(r)
+        log(f"    c={c:<3} {r['rps']:10.1f} req/s  p50 {r['p50_us'] / 1000:8.2f} ms  p99 {r['p99_us'] / 1000:8.2f} ms"
+            f"  errors {r['errors']:<5} peak RSS {r['peak_rss_mb']:.0f} MB  CPU server {r['server_cpu_cores']:.2f}"
+            f" wrk {r['wrk_cpu_cores']:.2f} other {r['other_cpu_cores']:.2f}")
+        time.sleep(0.3)
+
+
+def server_failed(args, server_meta, name, rep, e):
+    log(f"    FAILED: {e!r}" if not isinstance(e, RuntimeError) else f"    FAILED: {e}")
+    server_meta.append({"server": name, "repeat": rep, "error": str(e) or repr(e)})
+    if args.fail_fast:
+        raise e
 
 
 def warm_up(url, connections, body_path, method, args, seconds):
@@ -775,7 +834,22 @@ def _ref_conn(conns):
     return 64 if 64 in conns else max(conns)
 
 
-def throughput_ratios(summary, conns):
+def paired_ratio(runs, a, b, c):
+    """Median over repeats of a's req/s / b's in the same repeat: the two ran back to back, so a background load that
+    drifts over minutes affects both sides of each pair alike."""
+    at = {(r["server"], r["repeat"]): r for r in runs if r["connections"] == c}
+    keys = [k for (s, k) in sorted(at) if s == a and at.get((b, k), {}).get("rps")]
+    if not keys:
+        return None
+    pairs = [round(at[(a, k)]["rps"] / at[(b, k)]["rps"], 3) for k in keys]
+    # req/s per core the server used: less sensitive to how much CPU other processes left it
+    per_core = [round((at[(a, k)]["rps"] / at[(a, k)]["server_cpu_cores"]) / (at[(b, k)]["rps"] / at[(b, k)]["server_cpu_cores"]), 3)
+                for k in keys if at[(a, k)]["server_cpu_cores"] and at[(b, k)]["server_cpu_cores"]]
+    return {"value": statistics.median(pairs), "pairs": pairs, "per_core_value": statistics.median(per_core) if per_core else None,
+            "per_core_pairs": per_core, "connections": c}
+
+
+def throughput_ratios(summary, conns, runs=()):
     c = _ref_conn(conns)
     row = {s["server"]: s for s in summary if s["connections"] == c}
 
@@ -793,6 +867,9 @@ def throughput_ratios(summary, conns):
         "csharp_vs_gunicorn": ratio("csharp", "gunicorn", "rps", 0, "min"),
         "p99_csharp_vs_gthread": ratio("csharp", "gunicorn-threads", "p99_ms", TARGETS["p99_csharp_vs_gthread"], "max"),
         "csharp_vs_baseline": ratio("csharp", "baseline", "rps", TARGETS["csharp_vs_baseline"], "min"),
+        "csharp_vs_nometrics": ratio("csharp", "csharp-nometrics", "rps", TARGETS["csharp_vs_nometrics"], "min"),
+        "p99_csharp_vs_nometrics": ratio("csharp", "csharp-nometrics", "p99_ms", float("inf"), "max"),
+        "csharp_vs_nometrics_paired": paired_ratio(runs, "csharp", "csharp-nometrics", c),
     }
 
 
@@ -991,11 +1068,19 @@ def print_report(results, args):
             ("C# / gunicorn -w 2 (req/s)", r["csharp_vs_gunicorn"], "(info)", lambda v: f"{v:.1f}x"),
             ("p99 C# / gunicorn --threads 4", r["p99_csharp_vs_gthread"], "<= 0.125", lambda v: f"{v:.3f}"),
             (f"C# / baseline {args.baseline or ''} (req/s)", r.get("csharp_vs_baseline"), ">= 0.97", lambda v: f"{v:.3f}"),
+            ("C# metrics on / off (req/s)", r.get("csharp_vs_nometrics"), ">= 0.97", lambda v: f"{v:.3f}"),
+            ("p99 C# metrics on / off", r.get("p99_csharp_vs_nometrics"), "(info)", lambda v: f"{v:.3f}"),
         ]
         for label, val, target, fmt in rows:
             shown = fmt(val["value"]) if val else "n/a"
             verdict = "" if target == "(info)" else _verdict(val)
             p(f"  {label:<36}{shown:>10}   target {target:<9} {verdict}")
+        paired = r.get("csharp_vs_nometrics_paired")
+        if paired:
+            p(f"  metrics on / off, median of per-repeat pairs {paired['value']:.3f} (pairs {', '.join(f'{x:.3f}' for x in paired['pairs'])})")
+            if paired["per_core_value"] is not None:
+                p(f"  metrics on / off, req/s per server core, median of pairs {paired['per_core_value']:.3f} "
+                  f"(pairs {', '.join(f'{x:.3f}' for x in paired['per_core_pairs'])})")
     cs = results.get("coldstart")
     if cs:
         p("\nCold start (process launch -> first 200 on GET /health, monotonic clock, poll every 5 ms):")
@@ -1064,6 +1149,8 @@ def parse_args(argv):
     ap.add_argument("--soak-timeout", type=float, default=900.0, help="abort the soak after this many seconds (default 900)")
     ap.add_argument("--train-epochs", type=int, default=5)
     ap.add_argument("--train-seed", type=int, default=42)
+    ap.add_argument("--interleave", action="store_true", help="throughput: start and warm up each server once, then "
+                    "alternate the repeats between them (pairs seconds apart: for small differences on a busy machine)")
     ap.add_argument("--fail-fast", action="store_true", help="stop at the first server that fails")
     ap.add_argument("--keep-work", action="store_true", help="keep the temporary directory (publish output, logs)")
     ap.add_argument("--results-dir", default=os.path.join(BENCH, "results"))
@@ -1091,7 +1178,7 @@ def parse_args(argv):
                 names.append(n)
         args.only = names
     else:
-        args.only = [n for n in SERVERS if n != "baseline"]
+        args.only = [n for n in SERVERS if n not in OPT_IN]
     if args.baseline and "baseline" not in args.only:
         args.only.append("baseline")
     if "baseline" in args.only and not args.baseline:
@@ -1136,7 +1223,7 @@ def main(argv=None):
         tp = results.get("throughput")
         if tp is not None and "summary" not in tp:  # interrupted: summarise what was measured
             tp["summary"] = summarize_throughput(tp["runs"], args.only, args.connections)
-            tp["ratios"] = throughput_ratios(tp["summary"], args.connections)
+            tp["ratios"] = throughput_ratios(tp["summary"], args.connections, tp["runs"])
             tp["partial"] = True
         results["elapsed_s"] = round(time.monotonic() - t_start, 1)
         os.makedirs(args.results_dir, exist_ok=True)

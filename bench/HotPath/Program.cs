@@ -1,9 +1,17 @@
 using System.Diagnostics;
 using TextClassification.Model.Data;
 using TextClassification.Model.Inference;
+using TextClassification.Bench;
 using TextClassification.Model.Text;
 
 // Usage: dotnet run -c Release --project bench/HotPath -- [model dir] [data file]
+//        dotnet run -c Release --project bench/HotPath -- --metrics      (what metrics add to one request)
+if (args is ["--metrics"] or ["metrics"])
+{
+    RequestMetrics.Run(batchSize: 1);
+    RequestMetrics.Run(batchSize: 16);
+    return;
+}
 string root = FindRoot();
 string modelDir = args.Length > 0 ? args[0] : Path.Combine(root, "models", "default");
 string dataFile = args.Length > 1 ? args[1] : Path.Combine(root, "data", "spamassassin", "test.jsonl.gz");

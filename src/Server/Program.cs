@@ -5,6 +5,7 @@ using TextClassification.Server.Hosting;
 using TextClassification.Server.Inference;
 using TextClassification.Server.Info;
 using TextClassification.Server.Lifecycle;
+using TextClassification.Server.Observability;
 using TextClassification.Server.OpenApi;
 using TextClassification.Server.Predictions;
 using TextClassification.Server.Security;
@@ -39,9 +40,14 @@ try
     builder.Services.AddApiDocs();
     builder.Services.AddSecurity();
 
+    // Configure observability: X-Request-Id, the access log, /metrics (and Metrics:Port), OTLP tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set
+    builder.AddObservability();
+
     await using var app = builder.Build();
 
-    // Configure the pipeline: security headers and method checks first, then errors become problem details, then docs and endpoints
+    // Configure the pipeline: request IDs and the access log around everything, then security headers and method checks,
+    // then errors become problem details, then docs and endpoints
+    app.UseObservability();
     app.UseSecurity();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
@@ -49,6 +55,7 @@ try
     app.MapInfo();
     app.MapHealth();
     app.MapPredictions();
+    app.MapMetrics();
 
     await app.RunAsync();
     return 0;

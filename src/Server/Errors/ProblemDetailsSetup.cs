@@ -4,7 +4,8 @@ internal static class ProblemDetailsSetup
 {
     /// <summary>
     /// Problem details for every error response: the endpoints' own, the status-code pages (404, 405) and the
-    /// exception handler (500, never with exception details). Fills in a detail where the framework leaves none.
+    /// exception handler (500, never with exception details). Fills in a detail where the framework leaves none, and
+    /// adds the request's <c>requestId</c> (its X-Request-Id) next to the framework's <c>traceId</c>.
     /// </summary>
     public static IServiceCollection AddApiProblemDetails(this IServiceCollection services) =>
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Customize);
@@ -13,6 +14,7 @@ internal static class ProblemDetailsSetup
     {
         var problem = context.ProblemDetails;
         var http = context.HttpContext;
+        problem.Extensions[Observability.RequestId.ProblemProperty] = http.TraceIdentifier;
         problem.Detail ??= problem.Status switch
         {
             StatusCodes.Status404NotFound => "There is no resource at this path; GET / lists the endpoints.",

@@ -9,18 +9,16 @@ internal static class Problems
     public const string ServiceUnavailableType = "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4";
 
     public static Rejection InvalidRequest(string detail) =>
-        new(StatusCodes.Status400BadRequest, "Invalid request", BadRequestType, detail);
+        new(StatusCodes.Status400BadRequest, "Invalid request", BadRequestType, detail) { Reason = RejectionReason.Invalid };
 
     /// <summary>Answered without reading the rest of the body; HTTP/1.x connections close once it is drained.</summary>
     public static Rejection ContentTooLarge(long limit) =>
         new(StatusCodes.Status413PayloadTooLarge, "Request body too large", ContentTooLargeType,
             $"The request body is larger than {limit} bytes, the limit set by Kestrel:Limits:MaxRequestBodySize.")
-        {
-            CloseConnection = true,
-        };
+        { CloseConnection = true, Reason = RejectionReason.TooLarge };
 
     public static Rejection UnsupportedMediaType(string detail) =>
-        new(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", UnsupportedMediaTypeType, detail);
+        new(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", UnsupportedMediaTypeType, detail) { Reason = RejectionReason.UnsupportedMediaType };
 
     /// <summary>The request body did not arrive within <paramref name="timeout"/>; the connection closes after the answer.</summary>
     public static Rejection RequestTimeout(TimeSpan timeout) =>
@@ -28,15 +26,13 @@ internal static class Problems
             $"The request body did not arrive within {timeout.TotalSeconds:0.###} s, the limit set by Server:RequestBodyTimeout.")
         {
             CloseConnection = true,
+            Reason = RejectionReason.Invalid,
         };
 
     /// <summary>The inference queue is full: retry after a second.</summary>
     public static Rejection Overloaded(string detail) =>
-        new(StatusCodes.Status503ServiceUnavailable, "Server busy", ServiceUnavailableType, detail)
-        {
-            RetryAfterSeconds = 1,
-        };
+        new(StatusCodes.Status503ServiceUnavailable, "Server busy", ServiceUnavailableType, detail) { RetryAfterSeconds = 1, Reason = RejectionReason.Overloaded };
 
     public static Rejection ModelNotReady(string detail) =>
-        new(StatusCodes.Status503ServiceUnavailable, "Model not ready", ServiceUnavailableType, detail);
+        new(StatusCodes.Status503ServiceUnavailable, "Model not ready", ServiceUnavailableType, detail) { Reason = RejectionReason.NotReady };
 }

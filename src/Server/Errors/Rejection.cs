@@ -12,6 +12,9 @@ internal sealed record Rejection(int Status, string Title, string Type, string D
     /// <summary>Seconds after which the client may retry (<c>Retry-After</c>), for 503s that are expected to pass.</summary>
     public int? RetryAfterSeconds { get; init; }
 
+    /// <summary>What <c>textclf_rejected_total</c> counts this refusal as; null: not counted.</summary>
+    public RejectionReason? Reason { get; init; }
+
     /// <summary>End an HTTP/1.x connection after this answer (the rest of the request cannot be trusted or read).</summary>
     public bool CloseConnection { get; init; }
 
@@ -22,6 +25,10 @@ internal sealed record Rejection(int Status, string Title, string Type, string D
     public Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        if (Reason is { } reason)
+        {
+            httpContext.RequestServices.GetService<RejectionMetrics>()?.Rejected(reason);
+        }
         var headers = httpContext.Response.Headers;
         if (RetryAfterSeconds is { } seconds)
         {

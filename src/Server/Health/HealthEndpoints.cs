@@ -20,14 +20,16 @@ internal static class HealthEndpoints
 {
     public static RouteGroupBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/health").WithTags("Health");
+        // Full paths rather than a "/health" prefix: a group's empty sub-route would make the route template (the http_route
+        // metric label) "/health/".
+        var group = endpoints.MapGroup("").WithTags("Health");
 
-        group.MapGet("", GetReadinessAsync)
+        group.MapGet("/health", GetReadinessAsync)
             .WithName("Readiness")
             .WithSummary("Readiness: 200 once the model is loaded and warmed up, 503 while loading, after a failed load and while draining")
             .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
 
-        group.MapGet("/live", GetLiveness)
+        group.MapGet("/health/live", GetLiveness)
             .WithName("Liveness")
             .WithSummary("Liveness: 200 while the process runs, whatever the model's state");
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TextClassification.Server.Errors;
 using TextClassification.Server.Inference.Batching;
 
@@ -6,10 +7,11 @@ namespace TextClassification.Server.Inference;
 /// <summary>
 /// Dynamic batching: a request takes a leased snapshot of the current model, is tokenized on its own thread, admitted
 /// to the bounded queue (or refused with 503) and handed to the scheduler, which coalesces whatever is waiting into
-/// one EmbeddingBag forward (<see cref="BatchRunner"/>). Each request gets its own answers back, in order. This
-/// service owns readiness: without a model it answers "not ready" itself.
+/// one EmbeddingBag forward (<see cref="BatchRunner"/>). Each request gets its own answers back, in order, with its
+/// timings. This service owns readiness: without a model it answers "not ready" itself.
 /// </summary>
-internal sealed class BatchingPredictionService(ModelHolder holder, InferenceQueue queue, IBatchScheduler scheduler) : IPredictionService, IDisposable
+internal sealed class BatchingPredictionService(ModelHolder holder, InferenceQueue queue, IBatchScheduler scheduler, InferenceMetrics metrics)
+    : IPredictionService, IDisposable
 {
     public ValueTask<Outcome<PredictionBatch>> PredictAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
@@ -19,8 +21,10 @@ internal sealed class BatchingPredictionService(ModelHolder holder, InferenceQue
             return Refuse(Problems.ModelNotReady(holder.NotReadyDetail));
         }
         int[][] encoded;
+        long tokenizeStart = Stopwatch.GetTimestamp();
         try
         {
+            using var span = InferenceTracing.StartTokenize(texts.Count);
             encoded = Encode(model, texts); // tokenizing here spreads it over the request threads
         }
         catch
@@ -33,7 +37,7 @@ internal sealed class BatchingPredictionService(ModelHolder holder, InferenceQue
             model.Release();
             return Refuse(Problems.Overloaded($"The inference queue is full ({queue.Capacity} texts waiting); retry shortly."));
         }
-        var item = new WorkItem(model, encoded, queue, cancellationToken);
+        var item = new WorkItem(model, encoded, Stopwatch.GetElapsedTime(tokenizeStart), InferenceTracing.CurrentRequest(), queue, cancellationToken);
         if (!queue.TryWrite(item))
         {
             item.Fail(new OperationCanceledException("the server is stopping"));
@@ -55,12 +59,14 @@ internal sealed class BatchingPredictionService(ModelHolder holder, InferenceQue
         }
     }
 
-    private static int[][] Encode(LoadedModel model, IReadOnlyList<string> texts)
+    private int[][] Encode(LoadedModel model, IReadOnlyList<string> texts)
     {
         var encoded = new int[texts.Count][];
+        int unknownId = model.Predictor.Bundle.Vocabulary.DefaultIndex;
         for (int i = 0; i < encoded.Length; i++)
         {
             encoded[i] = model.Predictor.Encode(texts[i]);
+            metrics.Tokenized(encoded[i], unknownId);
         }
         return encoded;
     }

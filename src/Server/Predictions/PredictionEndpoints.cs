@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TextClassification.Model.Inference;
 using TextClassification.Server.Errors;
 using TextClassification.Server.Inference;
+using TextClassification.Server.Observability;
 
 namespace TextClassification.Server.Predictions;
 
@@ -9,9 +10,11 @@ internal static class PredictionEndpoints
 {
     public static RouteGroupBuilder MapPredictions(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/predict").WithTags("Predictions").RejectInvalidInput();
+        // The full path rather than a "/predict" prefix: a group's empty sub-route would make the route template (the
+        // http_route metric label) "/predict/".
+        var group = endpoints.MapGroup("").WithTags("Predictions").RejectInvalidInput();
 
-        group.MapPost("", PredictAsync)
+        group.MapPost("/predict", PredictAsync)
             .WithName("Predict")
             .WithSummary("Classify one text or a batch of texts")
             .WithDescription("Send {\"text\": \"...\"} for one prediction or {\"texts\": [...]} for one per text, in order. "
@@ -27,18 +30,21 @@ internal static class PredictionEndpoints
 
     /// <summary>
     /// The body is bound by <see cref="JsonBody{T}"/> (media type, size, strict parse), whose refusals the group's
-    /// filter answers; the request schema is documented by PredictOperationFilter.
+    /// filter answers; the request schema is documented by PredictOperationFilter. The answer says where its time went
+    /// (<see cref="ServerTiming"/>).
     /// </summary>
     public static async Task<Results<Ok<PredictionResult>, Ok<BatchPredictionResult>, Rejection>> PredictAsync(
-        JsonBody<PredictInput> body, IPredictionService predictions, CancellationToken cancellationToken)
+        JsonBody<PredictInput> body, IPredictionService predictions, HttpContext context, CancellationToken cancellationToken)
     {
         var input = body.Value;
+        AccessLogEntry.Of(context)?.Texts = input.Texts.Count;
         var outcome = await predictions.PredictAsync(input.Texts, cancellationToken);
         if (!outcome.IsAccepted)
         {
             return outcome.Rejection;
         }
         var batch = outcome.Value;
+        context.Response.Headers[ServerTiming.HeaderName] = ServerTiming.Format(batch.Timings);
         if (!input.IsBatch)
         {
             return TypedResults.Ok(ToResult(batch.Predictions[0], batch.Labels));

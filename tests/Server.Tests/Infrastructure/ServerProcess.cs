@@ -227,6 +227,6 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (\S+)")]
+    [GeneratedRegex(@"Now listening on: ([^\s""]+)")] // a URL, also inside a JSON console line
     private static partial Regex ListeningLine();
 }

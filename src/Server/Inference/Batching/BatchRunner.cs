@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TextClassification.Model.Inference;
 
@@ -108,13 +109,20 @@ internal sealed partial class BatchRunner(InferenceQueue queue, InferenceMetrics
         }
         try
         {
-            long start = TimeProvider.System.GetTimestamp();
-            var predictions = current.Predictor.PredictEncoded(ids); // synchronous: inference mode and scope stay on this thread
-            metrics.BatchRan(ids.Count, TimeProvider.System.GetElapsedTime(start));
+            long start = Stopwatch.GetTimestamp();
+            metrics.Dequeued(batch, start);
+            Prediction[] predictions;
+            using (InferenceTracing.StartBatch(batch, ids.Count, start))
+            {
+                predictions = current.Predictor.PredictEncoded(ids); // synchronous: inference mode and scope stay on this thread
+            }
+            long end = Stopwatch.GetTimestamp();
+            var labels = current.Predictor.Labels;
+            metrics.BatchRan(predictions, labels, Stopwatch.GetElapsedTime(start, end));
             int at = 0;
             foreach (var item in batch)
             {
-                item.Complete(new PredictionBatch(current.Predictor.Labels, new ArraySegment<Prediction>(predictions, at, item.Count)));
+                item.Complete(new PredictionBatch(labels, new ArraySegment<Prediction>(predictions, at, item.Count), item.Timings(start, end)));
                 at += item.Count;
             }
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TextClassification.Server.Errors;
 
 namespace TextClassification.Server.Inference.Batching;
@@ -6,7 +7,8 @@ namespace TextClassification.Server.Inference.Batching;
 /// One request's texts, encoded with the leased model snapshot that will answer them. Its texts count against the
 /// queue until it is answered, fails or its client goes away, whichever comes first (released exactly once). Its model
 /// lease is returned by whoever consumes it, after its batch has run or when it is skipped, so that a model is never
-/// disposed under a running forward.
+/// disposed under a running forward. It keeps the timestamps that <see cref="PredictionTimings"/> and the queue
+/// histogram are made of, and the request's span for tracing.
 /// </summary>
 internal sealed class WorkItem
 {
@@ -16,10 +18,13 @@ internal sealed class WorkItem
     private int released;
     private int modelReleased;
 
-    public WorkItem(LoadedModel model, int[][] encoded, InferenceQueue queue, CancellationToken cancellationToken)
+    public WorkItem(LoadedModel model, int[][] encoded, TimeSpan tokenizeTime, ActivityContext requestSpan, InferenceQueue queue, CancellationToken cancellationToken)
     {
         Model = model;
         Encoded = encoded;
+        TokenizeTime = tokenizeTime;
+        RequestSpan = requestSpan;
+        EnqueuedAt = Stopwatch.GetTimestamp();
         this.queue = queue;
         if (cancellationToken.CanBeCanceled)
         {
@@ -32,6 +37,14 @@ internal sealed class WorkItem
     public int[][] Encoded { get; }
 
     public int Count => Encoded.Length;
+
+    public TimeSpan TokenizeTime { get; }
+
+    /// <summary>The request's span, which this item's queue span is a child of and its batch's inference span links to; default when not traced.</summary>
+    public ActivityContext RequestSpan { get; }
+
+    /// <summary>When the item entered the queue (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    public long EnqueuedAt { get; }
 
     public Task<Outcome<PredictionBatch>> Task => completion.Task;
 
@@ -51,6 +64,10 @@ internal sealed class WorkItem
         completion.TrySetException(exception);
         ReleaseCapacity();
     }
+
+    /// <summary>This request's timings, for a forward that ran from <paramref name="forwardStart"/> to <paramref name="forwardEnd"/>.</summary>
+    public PredictionTimings Timings(long forwardStart, long forwardEnd) =>
+        new(TokenizeTime, Stopwatch.GetElapsedTime(EnqueuedAt, forwardStart), Stopwatch.GetElapsedTime(forwardStart, forwardEnd));
 
     /// <summary>Returns the model lease taken for this request (once; by the consumer, when done with the item).</summary>
     public void ReleaseModel()

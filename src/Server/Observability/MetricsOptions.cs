@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TextClassification.Server.Observability;
+
+/// <summary>The <c>Metrics</c> settings.</summary>
+internal sealed class MetricsOptions
+{
+    public const string SectionName = "Metrics";
+
+    /// <summary>Serve <c>GET /metrics</c> and collect the instruments; false removes both (and their cost).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>A second, plain-HTTP listener that serves only /metrics, for scrapers that should not handle the server's certificate.</summary>
+    [Range(1, 65535, ErrorMessage = "Metrics:Port must be between {1} and {2}")]
+    public int? Port { get; set; }
+}
