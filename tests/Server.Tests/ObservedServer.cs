@@ -76,8 +76,12 @@ public sealed class ObservedServer : IAsyncLifetime, IDisposable
     }
 }
 
-/// <summary>The tests that share <see cref="ObservedServer"/>; they run one after another, so each sees only its own traffic.</summary>
-[CollectionDefinition(Name)]
+/// <summary>
+/// The tests that share <see cref="ObservedServer"/>; they run one after another, so each sees only its own traffic, and
+/// apart from every other test: OpenTelemetry listens to meters by name, so another test app alive meanwhile would
+/// add its own series (a second textclf_model_info, say) to this server's scrape.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ObservedServerGroup : ICollectionFixture<ObservedServer>
 {
     public const string Name = "observed server";
