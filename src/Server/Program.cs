@@ -37,13 +37,18 @@ try
     builder.Services.AddApiDocs();
     builder.Services.AddSecurity();
 
+    // Configure access: API keys (Auth:*), off until one is set
+    builder.AddAccessControl();
+
     await using var app = builder.Build();
 
-    // Configure the pipeline: security headers and method checks first, then errors become problem details, then docs and endpoints
+    // Configure the pipeline: security headers and method checks first, then errors become problem details, then the
+    // public docs, then API keys, then endpoints
     app.UseSecurity();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseApiDocs();
+    app.UseAccessControl();
     app.MapInfo();
     app.MapHealth();
     app.MapPredictions();

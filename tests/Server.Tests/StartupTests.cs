@@ -57,6 +57,8 @@ public sealed class StartupTests
     [InlineData("--Swagger:Enabled=sometimes", "Swagger:Enabled")]
     [InlineData("--Kestrel:Limits:MaxRequestBodySize=-5", "MaxRequestBodySize")]
     [InlineData("--Tls:CertificateDirectory=", "Tls:CertificateDirectory")]
+    [InlineData("--Auth:ApiKeys:0=short-key", "Auth:ApiKeys:0 is 9 characters long; an API key needs at least 32")]
+    [InlineData("--Auth:ApiKeysFile=/nonexistent/api-keys", "Auth:ApiKeysFile /nonexistent/api-keys cannot be read")]
     public async Task AnInvalidSettingStopsStartupWithOneLineNamingIt(string setting, string expected)
     {
         using var certificates = new TempDir();

@@ -30,6 +30,9 @@ internal static class HealthEndpoints
             .WithName("Liveness")
             .WithSummary("Liveness: 200 while the process runs, whatever the model's state");
 
+        // Probes need no API key.
+        group.AllowAnonymous();
+
         return group;
     }
 

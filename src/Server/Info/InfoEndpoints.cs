@@ -6,6 +6,7 @@ using TextClassification.Server.Errors;
 using TextClassification.Server.Inference;
 using TextClassification.Server.OpenApi;
 using TextClassification.Server.Predictions;
+using TextClassification.Server.Security;
 
 namespace TextClassification.Server.Info;
 
@@ -21,10 +22,12 @@ internal static class InfoEndpoints
         var group = endpoints.MapGroup("").WithTags("Service");
 
         group.MapGet("/", GetServiceInfo)
+            .AllowAnonymous()
             .WithName("ServiceInfo")
             .WithSummary("Service name, version, model summary, limits and links");
 
         group.MapGet("/model", GetModel)
+            .RequireAuthorization(AuthPolicies.Inference)
             .WithName("Model")
             .WithSummary("The served model: architecture, labels, sizes, weights checksum, load time and provenance")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

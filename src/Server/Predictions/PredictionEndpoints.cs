@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TextClassification.Model.Inference;
 using TextClassification.Server.Errors;
 using TextClassification.Server.Inference;
+using TextClassification.Server.Security;
 
 namespace TextClassification.Server.Predictions;
 
@@ -21,6 +22,9 @@ internal static class PredictionEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        // An inference key when keys are on.
+        group.RequireAuthorization(AuthPolicies.Inference);
 
         return group;
     }
