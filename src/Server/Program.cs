@@ -37,13 +37,14 @@ try
     builder.Services.AddApiDocs();
     builder.Services.AddSecurity();
 
-    // Configure access: API keys (Auth:*), off until one is set
+    // Configure access: API keys (Auth:*), per-client rate limits (RateLimit:*), trusted proxies (ForwardedHeaders:*); each off until set
     builder.AddAccessControl();
 
     await using var app = builder.Build();
 
-    // Configure the pipeline: security headers and method checks first, then errors become problem details, then the
-    // public docs, then API keys, then endpoints
+    // Configure the pipeline: the client address from a known proxy, security headers and method checks first, then errors
+    // become problem details, then the public docs, then keys and rate limits, then endpoints
+    app.UseForwardedHeadersFromKnownProxies();
     app.UseSecurity();
     app.UseExceptionHandler();
     app.UseStatusCodePages();

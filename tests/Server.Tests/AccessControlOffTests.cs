@@ -3,17 +3,19 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection;
+using TextClassification.Server.Security;
 using TextClassification.Server.Tests.Infrastructure;
 
 namespace TextClassification.Server.Tests;
 
-/// <summary>Without keys (the default) every endpoint is public, and authentication is not in the pipeline at all.</summary>
+/// <summary>Without keys or rate limits (the default) every endpoint is public, and neither is in the pipeline at all.</summary>
 public sealed class AccessControlOffTests(ServerFactory factory) : IClassFixture<ServerFactory>
 {
     [Fact]
-    public void WithoutKeysAuthenticationIsNotRegistered()
+    public void WithoutKeysOrLimitsNeitherAuthenticationNorTheRateLimiterIsRegistered()
     {
         Assert.Null(factory.Services.GetService<IAuthenticationSchemeProvider>());
+        Assert.Null(factory.Services.GetService<ClientRateLimiter>());
     }
 
     [Theory]

@@ -29,6 +29,10 @@ public sealed class SettingsTests
         Assert.Empty(auth.GetProperty("ApiKeys").EnumerateArray());
         Assert.Empty(auth.GetProperty("AdminKeys").EnumerateArray());
         Assert.Equal("", auth.GetProperty("ApiKeysFile").GetString());
+        Assert.Equal(new RateLimitOptions().PermitsPerSecond, settings.GetProperty("RateLimit").GetProperty("PermitsPerSecond").GetDouble());
+        Assert.Equal(new RateLimitOptions().Burst, settings.GetProperty("RateLimit").GetProperty("Burst").GetInt32());
+        Assert.Equal(new ForwardedHeadersSettings().ForwardLimit, settings.GetProperty("ForwardedHeaders").GetProperty("ForwardLimit").GetInt32());
+        Assert.Empty(settings.GetProperty("ForwardedHeaders").GetProperty("KnownProxies").EnumerateArray());
         Assert.True(settings.TryGetProperty("Logging", out _));
     }
 

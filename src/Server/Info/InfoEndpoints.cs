@@ -23,6 +23,7 @@ internal static class InfoEndpoints
 
         group.MapGet("/", GetServiceInfo)
             .AllowAnonymous()
+            .DisableRateLimiting()
             .WithName("ServiceInfo")
             .WithSummary("Service name, version, model summary, limits and links");
 

@@ -23,8 +23,8 @@ internal static class PredictionEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        // An inference key when keys are on.
-        group.RequireAuthorization(AuthPolicies.Inference);
+        // An inference key when keys are on; a batch costs one rate-limit permit per text, charged once the body is parsed.
+        group.RequireAuthorization(AuthPolicies.Inference).ChargePermitsPerItem();
 
         return group;
     }
