@@ -22,6 +22,8 @@ then stop the server's whole process group. Servers:
     gunicorn          gunicorn -w 2 (sync workers) serving the same Flask app
     gunicorn-threads  gunicorn -w 2 --threads 4 (gthread workers) serving the same Flask app
     baseline          C# server built from another commit (--baseline REV), POST /predict: is a change free?
+    csharp-apikey     the same C# build with an API key configured (Auth__ApiKeys__0), wrk sending it as
+                      Authorization: Bearer, POST /predict: what keys cost (only when named in --only)
 
 Raw results go to bench/results/<timestamp>.json. Run with /usr/bin/python3 (Debian's; it has torch).
 """
@@ -35,6 +37,7 @@ import os
 import platform
 import re
 import resource
+import secrets
 import shutil
 import signal
 import socket
@@ -61,7 +64,10 @@ SERVERS = {  # name -> (label, kind, path, method)
     "gunicorn": ("gunicorn -w 2", "gunicorn", "/predict", "POST"),
     "gunicorn-threads": ("gunicorn -w 2 --threads 4", "gunicorn-threads", "/predict", "POST"),
     "baseline": ("C# /predict, baseline build", "csharp-baseline", "/predict", "POST"),
+    "csharp-apikey": ("C# /predict, API key", "csharp-apikey", "/predict", "POST"),
 }
+OPT_IN_SERVERS = ("baseline", "csharp-apikey")  # measured only when named in --only
+BENCH_API_KEY = secrets.token_hex(32)  # csharp-apikey's one key: a fresh one per run, 64 hex characters
 ALIASES = {"cs": "csharp", "c#": "csharp", "dotnet": "csharp", "gthread": "gunicorn-threads",
            "gunicorn_threads": "gunicorn-threads", "threads": "gunicorn-threads", "flask-run": "flask"}
 
@@ -75,6 +81,7 @@ TARGETS = {  # ratios the issue asks for (at the reference connection count, 64)
     "soak_peak_rss_mb": 300.0,
     "train_epoch_ratio": 1.0,      # C# / Python seconds per epoch
     "csharp_vs_baseline": 0.97,    # a change costs no more than noise: this build / the --baseline build
+    "apikey_vs_csharp": 0.97,      # API key on / off, same build (security issue)
 }
 
 
@@ -300,11 +307,12 @@ class Client:
         ctx.verify_mode = ssl.CERT_NONE
         return ctx
 
-    def request(self, method, path, body=None, timeout=10.0):
+    def request(self, method, path, body=None, timeout=10.0, extra_headers=None):
         """Returns (status, body bytes); raises OSError/HTTPException on connection problems."""
         if self.conn is None:
             self.conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=self._context())
         headers = {"Content-Type": "application/json"} if body is not None else {}
+        headers.update(extra_headers or {})
         try:
             self.conn.request(method, path, body=body, headers=headers)
             resp = self.conn.getresponse()
@@ -506,8 +514,10 @@ def server_command(ctx, kind, port):
     model = ctx.args.model
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"
-    if kind in ("csharp", "csharp-baseline"):
-        dll = ctx.ensure_server() if kind == "csharp" else ctx.ensure_baseline()
+    if kind in ("csharp", "csharp-apikey", "csharp-baseline"):
+        dll = ctx.ensure_baseline() if kind == "csharp-baseline" else ctx.ensure_server()
+        if kind == "csharp-apikey":
+            env["Auth__ApiKeys__0"] = BENCH_API_KEY  # from the environment, as a deployment would, not on the command line
         tls_dir = os.path.join(ctx.work, "tls")
         os.makedirs(tls_dir, exist_ok=True)
         cmd = ["dotnet", dll, "--urls", f"https://127.0.0.1:{port}", f"--Model:Path={model}",
@@ -553,7 +563,7 @@ class RunningServer:
         with open(body_path, "rb") as f:
             body = f.read()
         try:
-            status, data = client.request("POST", "/predict", body=body)
+            status, data = client.request("POST", "/predict", body=body, extra_headers=auth_headers(self.kind))
             self.keep_alive = client.conn is not None  # the client drops connections answered with Connection: close
         finally:
             client.close()
@@ -573,11 +583,19 @@ class RunningServer:
 # --------------------------------------------------------------------------------------------------------------
 # wrk
 # --------------------------------------------------------------------------------------------------------------
-def wrk_env(body_path, method, max_requests=None):
+def auth_headers(kind):
+    """The Authorization header a client of this server kind sends (none but for csharp-apikey)."""
+    return {"Authorization": f"Bearer {BENCH_API_KEY}"} if kind == "csharp-apikey" else {}
+
+
+def wrk_env(body_path, method, max_requests=None, authorization=None):
     env = dict(os.environ)
     env["BENCH_BODY_FILE"] = body_path
     env["BENCH_METHOD"] = method
     env.pop("BENCH_MAX_REQUESTS", None)
+    env.pop("BENCH_AUTHORIZATION", None)
+    if authorization is not None:
+        env["BENCH_AUTHORIZATION"] = authorization
     if max_requests is not None:
         env["BENCH_MAX_REQUESTS"] = str(max_requests)
     return env
@@ -595,14 +613,14 @@ def parse_wrk(out):
     return r
 
 
-def run_wrk(url, connections, duration, body_path, method, threads=2, timeout="5s", latency=True):
+def run_wrk(url, connections, duration, body_path, method, threads=2, timeout="5s", latency=True, authorization=None):
     t = max(1, min(threads, connections))
     cmd = ["wrk", f"-t{t}", f"-c{connections}", f"-d{duration}s", f"--timeout", timeout]
     if latency:
         cmd.append("--latency")
     cmd += ["-s", LUA, url]
-    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=wrk_env(body_path, method),
-                         timeout=duration + 60)
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         env=wrk_env(body_path, method, authorization=authorization), timeout=duration + 60)
     out = res.stdout.decode("utf-8", "replace")
     if res.returncode != 0:
         raise RuntimeError(f"wrk failed (exit {res.returncode}):\n{out[-2000:]}")
@@ -667,7 +685,7 @@ def mode_throughput(ctx, args, results):
     servers = args.only
     body_path, body_info = ctx.body
     runs, server_meta = [], []
-    if any(SERVERS[s][1] == "csharp" for s in servers):
+    if any(SERVERS[s][1] in ("csharp", "csharp-apikey") for s in servers):
         try:
             ctx.ensure_server()
         except RuntimeError as e:  # measure the others anyway; the failure is reported
@@ -675,9 +693,9 @@ def mode_throughput(ctx, args, results):
                 raise
             log(f"  C# server unavailable, skipping it: {e}")
             for s in servers:
-                if SERVERS[s][1] == "csharp":
+                if SERVERS[s][1] in ("csharp", "csharp-apikey"):
                     server_meta.append({"server": s, "repeat": 0, "error": f"C# server unavailable: {e}"})
-            servers = [s for s in servers if SERVERS[s][1] != "csharp"]
+            servers = [s for s in servers if SERVERS[s][1] not in ("csharp", "csharp-apikey")]
     if "baseline" in servers:
         ctx.ensure_baseline()  # published before any measurement, like this tree's build
     ctx.ensure_cert()
@@ -700,14 +718,16 @@ def mode_throughput(ctx, args, results):
                 log(f"    ready in {startup:.2f} s; /predict -> {pred.get('label')} {pred.get('score')}"
                     + ("" if srv.keep_alive else "; the server closes every connection (no keep-alive)"))
                 warmup = args.warmup if args.warmup is not None else (15 if kind.startswith("csharp") else 5)
+                authorization = auth_headers(kind).get("Authorization")
                 if warmup > 0:
-                    meta["warmup_rps"] = warm_up(url, max(args.connections), body_path, method, args, warmup)
+                    meta["warmup_rps"] = warm_up(url, max(args.connections), body_path, method, args, warmup, authorization)
                     log(f"    warm-up: {', '.join(f'{x:.0f}' for x in meta['warmup_rps'])} req/s")
                     time.sleep(0.3)
                 for c in args.connections:
                     t_start = time.monotonic()
                     meter = CpuMeter(srv.proc.pid)
-                    r = run_wrk(url, c, args.duration, body_path, method, args.wrk_threads, args.wrk_timeout)
+                    r = run_wrk(url, c, args.duration, body_path, method, args.wrk_threads, args.wrk_timeout,
+                                authorization=authorization)
                     r.update(meter.result())
                     r.update({"server": name, "repeat": rep, "connections": c, "keep_alive": srv.keep_alive,
                               "peak_rss_mb": round(srv.sampler.peak_kb(t_start) / 1024, 1)})
@@ -730,15 +750,16 @@ def mode_throughput(ctx, args, results):
                              "ratios": throughput_ratios(summary, args.connections)}
 
 
-def warm_up(url, connections, body_path, method, args, seconds):
+def warm_up(url, connections, body_path, method, args, seconds, authorization=None):
     """wrk for `seconds`, then in --warmup-step s slices until two consecutive slices differ by <= 5 % or --warmup-max s
     have passed. The .NET JIT tiers up under load (tier 0 -> instrumented -> tier 1); on 2 busy cores the C# server
     needs ~10-15 s of load to reach steady state, hence the longer minimum for it. Returns the req/s seen."""
-    seen = [run_wrk(url, connections, seconds, body_path, method, args.wrk_threads, args.wrk_timeout, latency=False)["rps"]]
+    seen = [run_wrk(url, connections, seconds, body_path, method, args.wrk_threads, args.wrk_timeout, latency=False,
+                    authorization=authorization)["rps"]]
     spent = seconds
     while spent + args.warmup_step <= args.warmup_max:
         seen.append(run_wrk(url, connections, args.warmup_step, body_path, method, args.wrk_threads, args.wrk_timeout,
-                            latency=False)["rps"])
+                            latency=False, authorization=authorization)["rps"])
         spent += args.warmup_step
         if len(seen) >= 2 and abs(seen[-1] - seen[-2]) <= 0.05 * max(seen[-2], 1e-9):
             break
@@ -793,6 +814,7 @@ def throughput_ratios(summary, conns):
         "csharp_vs_gunicorn": ratio("csharp", "gunicorn", "rps", 0, "min"),
         "p99_csharp_vs_gthread": ratio("csharp", "gunicorn-threads", "p99_ms", TARGETS["p99_csharp_vs_gthread"], "max"),
         "csharp_vs_baseline": ratio("csharp", "baseline", "rps", TARGETS["csharp_vs_baseline"], "min"),
+        "apikey_vs_csharp": ratio("csharp-apikey", "csharp", "rps", TARGETS["apikey_vs_csharp"], "min"),
     }
 
 
@@ -991,6 +1013,7 @@ def print_report(results, args):
             ("C# / gunicorn -w 2 (req/s)", r["csharp_vs_gunicorn"], "(info)", lambda v: f"{v:.1f}x"),
             ("p99 C# / gunicorn --threads 4", r["p99_csharp_vs_gthread"], "<= 0.125", lambda v: f"{v:.3f}"),
             (f"C# / baseline {args.baseline or ''} (req/s)", r.get("csharp_vs_baseline"), ">= 0.97", lambda v: f"{v:.3f}"),
+            ("C# API key / C# no key (req/s)", r.get("apikey_vs_csharp"), ">= 0.97", lambda v: f"{v:.3f}"),
         ]
         for label, val, target, fmt in rows:
             shown = fmt(val["value"]) if val else "n/a"
@@ -1091,7 +1114,7 @@ def parse_args(argv):
                 names.append(n)
         args.only = names
     else:
-        args.only = [n for n in SERVERS if n != "baseline"]
+        args.only = [n for n in SERVERS if n not in OPT_IN_SERVERS]
     if args.baseline and "baseline" not in args.only:
         args.only.append("baseline")
     if "baseline" in args.only and not args.baseline:
