@@ -5,6 +5,7 @@
 -- Environment:
 --   BENCH_BODY_FILE      JSON request body to POST (e.g. {"text": "<a 1-2 KB e-mail>"}); required for POST
 --   BENCH_METHOD         POST (default) or GET (then no body is sent: the trivial-endpoint floor, /health/live)
+--   BENCH_AUTHORIZATION  optional: sent as the Authorization header on every request (e.g. "Bearer <key>")
 --   BENCH_MAX_REQUESTS   optional: each wrk thread stops after sending this many requests (the soak run);
 --                        -d is then only an upper bound: the thread prints "BENCH_THREAD_DONE" and the runner
 --                        sends wrk SIGINT once every thread is done (wrk itself would wait for -d).
@@ -18,6 +19,7 @@
 local method = os.getenv("BENCH_METHOD") or "POST"
 local body_file = os.getenv("BENCH_BODY_FILE")
 local max_requests = tonumber(os.getenv("BENCH_MAX_REQUESTS") or "")
+local authorization = os.getenv("BENCH_AUTHORIZATION")
 
 local function read_file(path)
    local f = assert(io.open(path, "rb"), "predict.lua: cannot open body file " .. tostring(path))
@@ -27,6 +29,9 @@ local function read_file(path)
 end
 
 wrk.method = method
+if authorization then
+   wrk.headers["Authorization"] = authorization
+end
 if method == "POST" then
    assert(body_file, "predict.lua: set BENCH_BODY_FILE to a JSON body file")
    wrk.body = read_file(body_file)

@@ -25,6 +25,8 @@ then stop the server's whole process group. Servers:
     baseline          C# server built from another commit (--baseline REV), POST /predict: is a change free?
     csharp-nometrics  the same C# build started with --Metrics:Enabled=false, POST /predict: what metrics cost
                       (only when named in --only, like baseline)
+    csharp-apikey     the same C# build with an API key configured (Auth__ApiKeys__0), wrk sending it as
+                      Authorization: Bearer, POST /predict: what keys cost (only when named in --only)
 
 Raw results go to bench/results/<timestamp>.json. Run with /usr/bin/python3 (Debian's; it has torch).
 """
@@ -37,6 +39,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import resource
 import shutil
 import signal
@@ -48,6 +51,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
@@ -65,8 +69,11 @@ SERVERS = {  # name -> (label, kind, path, method)
     "gunicorn-threads": ("gunicorn -w 2 --threads 4", "gunicorn-threads", "/predict", "POST"),
     "baseline": ("C# /predict, baseline build", "csharp-baseline", "/predict", "POST"),
     "csharp-nometrics": ("C# /predict, metrics off", "csharp-nometrics", "/predict", "POST"),
+    "csharp-apikey": ("C# /predict, API key", "csharp-apikey", "/predict", "POST"),
 }
-OPT_IN = ("baseline", "csharp-nometrics")  # measured only when named in --only
+OPT_IN = ("baseline", "csharp-nometrics", "csharp-apikey")  # measured only when named in --only
+BENCH_API_KEY = secrets.token_hex(32)  # csharp-apikey's one key: a fresh one per run, 64 hex characters
+AUTHORIZATION_BY_PORT = {}  # the Authorization header wrk sends to a server, by its port (csharp-apikey only)
 ALIASES = {"cs": "csharp", "c#": "csharp", "dotnet": "csharp", "gthread": "gunicorn-threads",
            "gunicorn_threads": "gunicorn-threads", "threads": "gunicorn-threads", "flask-run": "flask"}
 
@@ -81,6 +88,7 @@ TARGETS = {  # ratios the issue asks for (at the reference connection count, 64)
     "train_epoch_ratio": 1.0,      # C# / Python seconds per epoch
     "csharp_vs_baseline": 0.97,    # a change costs no more than noise: this build / the --baseline build
     "csharp_vs_nometrics": 0.97,   # metrics on / Metrics:Enabled=false, same build (observability issue)
+    "apikey_vs_csharp": 0.97,      # API key on / off, same build (security issue)
 }
 
 
@@ -311,6 +319,8 @@ class Client:
         if self.conn is None:
             self.conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=self._context())
         headers = {"Content-Type": "application/json"} if body is not None else {}
+        if AUTHORIZATION_BY_PORT.get(self.port):
+            headers["Authorization"] = AUTHORIZATION_BY_PORT[self.port]
         try:
             self.conn.request(method, path, body=body, headers=headers)
             resp = self.conn.getresponse()
@@ -512,8 +522,11 @@ def server_command(ctx, kind, port):
     model = ctx.args.model
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"
-    if kind in ("csharp", "csharp-nometrics", "csharp-baseline"):
+    if kind in ("csharp", "csharp-nometrics", "csharp-apikey", "csharp-baseline"):
         dll = ctx.ensure_baseline() if kind == "csharp-baseline" else ctx.ensure_server()
+        if kind == "csharp-apikey":
+            env["Auth__ApiKeys__0"] = BENCH_API_KEY  # from the environment, as a deployment would, not on the command line
+            AUTHORIZATION_BY_PORT[port] = f"Bearer {BENCH_API_KEY}"
         tls_dir = os.path.join(ctx.work, "tls")
         os.makedirs(tls_dir, exist_ok=True)
         cmd = ["dotnet", dll, "--urls", f"https://127.0.0.1:{port}", f"--Model:Path={model}",
@@ -581,14 +594,22 @@ class RunningServer:
 # --------------------------------------------------------------------------------------------------------------
 # wrk
 # --------------------------------------------------------------------------------------------------------------
-def wrk_env(body_path, method, max_requests=None):
+def wrk_env(body_path, method, max_requests=None, authorization=None):
     env = dict(os.environ)
     env["BENCH_BODY_FILE"] = body_path
     env["BENCH_METHOD"] = method
     env.pop("BENCH_MAX_REQUESTS", None)
     if max_requests is not None:
         env["BENCH_MAX_REQUESTS"] = str(max_requests)
+    env.pop("BENCH_AUTHORIZATION", None)
+    if authorization:
+        env["BENCH_AUTHORIZATION"] = authorization
     return env
+
+
+def authorization_for(url):
+    """The Authorization header the server at `url` expects from wrk (only csharp-apikey has one)."""
+    return AUTHORIZATION_BY_PORT.get(urllib.parse.urlsplit(url).port)
 
 
 def parse_wrk(out):
@@ -609,7 +630,7 @@ def run_wrk(url, connections, duration, body_path, method, threads=2, timeout="5
     if latency:
         cmd.append("--latency")
     cmd += ["-s", LUA, url]
-    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=wrk_env(body_path, method),
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=wrk_env(body_path, method, authorization=authorization_for(url)),
                          timeout=duration + 60)
     out = res.stdout.decode("utf-8", "replace")
     if res.returncode != 0:
@@ -623,7 +644,7 @@ def run_wrk_count(url, connections, total, body_path, method, threads=2, max_sec
     # each thread stops after sending its share; the requests in flight then are not counted, so add one per connection
     per_thread = (total + t - 1) // t + (connections + t - 1) // t
     cmd = ["wrk", f"-t{t}", f"-c{connections}", f"-d{int(max_seconds)}s", "--timeout", timeout, "--latency", "-s", LUA, url]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=wrk_env(body_path, method, per_thread),
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=wrk_env(body_path, method, per_thread, authorization_for(url)),
                             start_new_session=True)
     _live.add(proc)
     lines, done = [], [0]
@@ -668,7 +689,7 @@ def run_wrk_count(url, connections, total, body_path, method, threads=2, max_sec
 # --------------------------------------------------------------------------------------------------------------
 # Modes
 # --------------------------------------------------------------------------------------------------------------
-THIS_BUILD = ("csharp", "csharp-nometrics")  # server kinds run from this tree's published build
+THIS_BUILD = ("csharp", "csharp-nometrics", "csharp-apikey")  # server kinds run from this tree's published build
 SERVER_FAILURES = (RuntimeError, OSError, ValueError, http.client.HTTPException, subprocess.TimeoutExpired)
 
 
@@ -868,6 +889,7 @@ def throughput_ratios(summary, conns, runs=()):
         "p99_csharp_vs_gthread": ratio("csharp", "gunicorn-threads", "p99_ms", TARGETS["p99_csharp_vs_gthread"], "max"),
         "csharp_vs_baseline": ratio("csharp", "baseline", "rps", TARGETS["csharp_vs_baseline"], "min"),
         "csharp_vs_nometrics": ratio("csharp", "csharp-nometrics", "rps", TARGETS["csharp_vs_nometrics"], "min"),
+        "apikey_vs_csharp": ratio("csharp-apikey", "csharp", "rps", TARGETS["apikey_vs_csharp"], "min"),
         "p99_csharp_vs_nometrics": ratio("csharp", "csharp-nometrics", "p99_ms", float("inf"), "max"),
         "csharp_vs_nometrics_paired": paired_ratio(runs, "csharp", "csharp-nometrics", c),
     }
@@ -1069,6 +1091,7 @@ def print_report(results, args):
             ("p99 C# / gunicorn --threads 4", r["p99_csharp_vs_gthread"], "<= 0.125", lambda v: f"{v:.3f}"),
             (f"C# / baseline {args.baseline or ''} (req/s)", r.get("csharp_vs_baseline"), ">= 0.97", lambda v: f"{v:.3f}"),
             ("C# metrics on / off (req/s)", r.get("csharp_vs_nometrics"), ">= 0.97", lambda v: f"{v:.3f}"),
+            ("C# API key / C# no key (req/s)", r.get("apikey_vs_csharp"), ">= 0.97", lambda v: f"{v:.3f}"),
             ("p99 C# metrics on / off", r.get("p99_csharp_vs_nometrics"), "(info)", lambda v: f"{v:.3f}"),
         ]
         for label, val, target, fmt in rows:

@@ -43,15 +43,21 @@ try
     // Configure observability: X-Request-Id, the access log, /metrics (and Metrics:Port), OTLP tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set
     builder.AddObservability();
 
+    // Configure access: API keys (Auth:*), per-client rate limits (RateLimit:*), trusted proxies (ForwardedHeaders:*); each off until set
+    builder.AddAccessControl();
+
     await using var app = builder.Build();
 
-    // Configure the pipeline: request IDs and the access log around everything, then security headers and method checks,
-    // then errors become problem details, then docs and endpoints
+    // Configure the pipeline: the client address from a known proxy, request IDs and the access log around everything,
+    // security headers and method checks, then errors become problem details, then the public docs, then keys and rate
+    // limits, then endpoints
+    app.UseForwardedHeadersFromKnownProxies();
     app.UseObservability();
     app.UseSecurity();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseApiDocs();
+    app.UseAccessControl();
     app.MapInfo();
     app.MapHealth();
     app.MapPredictions();

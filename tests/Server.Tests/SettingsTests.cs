@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using TextClassification.Server.Hosting;
 using TextClassification.Server.Inference;
 using TextClassification.Server.OpenApi;
+using TextClassification.Server.Security;
 using TextClassification.Server.Tests.Infrastructure;
 using TextClassification.Server.Tls;
 
@@ -24,6 +25,14 @@ public sealed class SettingsTests
         Assert.Equal(1_048_576, settings.GetProperty("Kestrel").GetProperty("Limits").GetProperty("MaxRequestBodySize").GetInt64());
         Assert.Equal(new TlsOptions().CertificateDirectory, settings.GetProperty("Tls").GetProperty("CertificateDirectory").GetString());
         Assert.Equal(new ApiDocsOptions().Enabled, settings.GetProperty("Swagger").GetProperty("Enabled").GetBoolean());
+        var auth = settings.GetProperty("Auth");
+        Assert.Empty(auth.GetProperty("ApiKeys").EnumerateArray());
+        Assert.Empty(auth.GetProperty("AdminKeys").EnumerateArray());
+        Assert.Equal("", auth.GetProperty("ApiKeysFile").GetString());
+        Assert.Equal(new RateLimitOptions().PermitsPerSecond, settings.GetProperty("RateLimit").GetProperty("PermitsPerSecond").GetDouble());
+        Assert.Equal(new RateLimitOptions().Burst, settings.GetProperty("RateLimit").GetProperty("Burst").GetInt32());
+        Assert.Equal(new ForwardedHeadersSettings().ForwardLimit, settings.GetProperty("ForwardedHeaders").GetProperty("ForwardLimit").GetInt32());
+        Assert.Empty(settings.GetProperty("ForwardedHeaders").GetProperty("KnownProxies").EnumerateArray());
         Assert.True(settings.TryGetProperty("Logging", out _));
     }
 

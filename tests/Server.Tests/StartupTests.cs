@@ -57,6 +57,12 @@ public sealed class StartupTests
     [InlineData("--Swagger:Enabled=sometimes", "Swagger:Enabled")]
     [InlineData("--Kestrel:Limits:MaxRequestBodySize=-5", "MaxRequestBodySize")]
     [InlineData("--Tls:CertificateDirectory=", "Tls:CertificateDirectory")]
+    [InlineData("--Auth:ApiKeys:0=short-key", "Auth:ApiKeys:0 is 9 characters long; an API key needs at least 32")]
+    [InlineData("--Auth:ApiKeysFile=/nonexistent/api-keys", "Auth:ApiKeysFile /nonexistent/api-keys cannot be read")]
+    [InlineData("--RateLimit:PermitsPerSecond=2.5", "RateLimit:PermitsPerSecond must be a whole number")]
+    [InlineData("--RateLimit:PermitsPerSecond=lots", "RateLimit:PermitsPerSecond")]
+    [InlineData("--RateLimit:Burst=10", "RateLimit:Burst is set but RateLimit:PermitsPerSecond is 0")]
+    [InlineData("--ForwardedHeaders:KnownProxies:0=proxy.example", "ForwardedHeaders:KnownProxies:0 \"proxy.example\" is not an IP address")]
     public async Task AnInvalidSettingStopsStartupWithOneLineNamingIt(string setting, string expected)
     {
         using var certificates = new TempDir();

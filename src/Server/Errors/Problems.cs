@@ -7,6 +7,24 @@ internal static class Problems
     public const string ContentTooLargeType = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14";
     public const string UnsupportedMediaTypeType = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16";
     public const string ServiceUnavailableType = "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4";
+    public const string UnauthorizedType = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2";
+    public const string ForbiddenType = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.4";
+    public const string TooManyRequestsType = "https://www.rfc-editor.org/rfc/rfc6585#section-4";
+
+    /// <summary>No valid API key; the authentication handler adds the <c>WWW-Authenticate</c> challenge.</summary>
+    public static Rejection Unauthorized(string detail) =>
+        new(StatusCodes.Status401Unauthorized, "Unauthorized", UnauthorizedType, detail);
+
+    /// <summary>A valid API key that this endpoint does not accept (an inference key on an admin endpoint).</summary>
+    public static Rejection Forbidden(string detail) =>
+        new(StatusCodes.Status403Forbidden, "Forbidden", ForbiddenType, detail);
+
+    /// <summary>The client's rate limit is spent; null <paramref name="retryAfterSeconds"/>: waiting will not help.</summary>
+    public static Rejection RateLimited(string detail, int? retryAfterSeconds) =>
+        new(StatusCodes.Status429TooManyRequests, "Too many requests", TooManyRequestsType, detail)
+        {
+            RetryAfterSeconds = retryAfterSeconds,
+        };
 
     public static Rejection InvalidRequest(string detail) =>
         new(StatusCodes.Status400BadRequest, "Invalid request", BadRequestType, detail) { Reason = RejectionReason.Invalid };

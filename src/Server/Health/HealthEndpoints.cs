@@ -33,6 +33,9 @@ internal static class HealthEndpoints
             .WithName("Liveness")
             .WithSummary("Liveness: 200 while the process runs, whatever the model's state");
 
+        // Probes need no API key and are never rate limited.
+        group.AllowAnonymous().DisableRateLimiting();
+
         return group;
     }
 

@@ -7,6 +7,7 @@ using TextClassification.Server.Inference;
 using TextClassification.Server.Lifecycle;
 using TextClassification.Server.OpenApi;
 using TextClassification.Server.Predictions;
+using TextClassification.Server.Security;
 
 namespace TextClassification.Server.Info;
 
@@ -22,10 +23,13 @@ internal static class InfoEndpoints
         var group = endpoints.MapGroup("").WithTags("Service");
 
         group.MapGet("/", GetServiceInfo)
+            .AllowAnonymous()
+            .DisableRateLimiting()
             .WithName("ServiceInfo")
             .WithSummary("Service name, version, model summary, limits and links");
 
         group.MapGet("/model", GetModel)
+            .RequireAuthorization(AuthPolicies.Inference)
             .WithName("Model")
             .WithSummary("The served model: architecture, labels, sizes, weights checksum, load time, provenance and the last reload")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

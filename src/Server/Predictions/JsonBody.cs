@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using TextClassification.Server.Errors;
+using TextClassification.Server.Security;
 
 namespace TextClassification.Server.Predictions;
 
@@ -10,7 +11,7 @@ namespace TextClassification.Server.Predictions;
 /// by <typeparamref name="T"/> (400). A refused body carries its <see cref="Rejection"/>, which
 /// <see cref="RejectionFilter"/> answers before the handler runs.
 /// </summary>
-internal sealed class JsonBody<T> : IRejectableInput
+internal sealed class JsonBody<T> : IRejectableInput, IPermitCost
     where T : class, IJsonBody<T>
 {
     private readonly T? value;
@@ -22,6 +23,9 @@ internal sealed class JsonBody<T> : IRejectableInput
     }
 
     public Rejection? Rejection { get; }
+
+    /// <summary>What the body costs in rate-limit permits: the parsed value's cost, else one (the request's own).</summary>
+    public int Permits => value is IPermitCost cost ? cost.Permits : 1;
 
     /// <summary>The parsed body; the filter keeps a rejected one from reaching a handler.</summary>
     public T Value => value ?? throw new InvalidOperationException($"a rejected body reached the handler: {Rejection?.Detail}");

@@ -3,6 +3,7 @@ using TextClassification.Model.Inference;
 using TextClassification.Server.Errors;
 using TextClassification.Server.Inference;
 using TextClassification.Server.Observability;
+using TextClassification.Server.Security;
 
 namespace TextClassification.Server.Predictions;
 
@@ -24,6 +25,9 @@ internal static class PredictionEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        // An inference key when keys are on; a batch costs one rate-limit permit per text, charged once the body is parsed.
+        group.RequireAuthorization(AuthPolicies.Inference).ChargePermitsPerItem();
 
         return group;
     }
