@@ -62,6 +62,7 @@ try
     app.MapHealth();
     app.MapPredictions();
     app.MapMetrics();
+    app.MapAdmin();
 
     await app.RunAsync();
     return 0;

@@ -94,8 +94,10 @@ public sealed class ApiKeyFileTests : IDisposable
         File.WriteAllText(file, $"{NewKey}\ntoo-short-secret\n");
 
         await EventuallyAsync(factory, NewKey, HttpStatusCode.OK);
-        var warning = Assert.Single(factory.Logs.GetSnapshot(), record => record.Id.Id == 325);
-        Assert.Contains("line 2 is 16 characters long", warning.Message, StringComparison.Ordinal);
+        // An edit can reach the watcher as two changes (truncate, then write): each reload warns once.
+        var warnings = factory.Logs.GetSnapshot().Where(record => record.Id.Id == 325).ToList();
+        Assert.NotEmpty(warnings);
+        Assert.All(warnings, warning => Assert.Contains("line 2 is 16 characters long", warning.Message, StringComparison.Ordinal));
         Assert.DoesNotContain(factory.Logs.GetSnapshot(), record => record.Message.Contains("too-short-secret", StringComparison.Ordinal)
             || record.Message.Contains(NewKey, StringComparison.Ordinal));
     }

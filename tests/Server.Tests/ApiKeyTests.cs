@@ -22,7 +22,7 @@ public sealed class ApiKeyTests(ApiKeyServerFactory factory) : IClassFixture<Api
         { "GET", "/model" },
     };
 
-    public static TheoryData<string> PublicPaths => ["/", "/health", "/health/live", "/swagger/v1/swagger.json", "/swagger/index.html"];
+    public static TheoryData<string> PublicPaths => ["/", "/health", "/health/live", "/swagger/v1/swagger.json", "/swagger/index.html", "/metrics"];
 
     [Theory]
     [MemberData(nameof(ProtectedEndpoints))]

@@ -21,7 +21,7 @@ public sealed class MetricsEndpointTests(ObservedServer server)
         Assert.Equal(0, first.Sum("textclf_tokens_per_text_count"));
         Assert.Equal(["ham", "spam"], first.Named("textclf_texts_total").Select(s => s["label"]).Order(StringComparer.Ordinal));
         Assert.All(first.Named("textclf_texts_total"), s => Assert.Equal(0, s.Value));
-        Assert.Equal(["invalid", "not_ready", "overloaded", "too_large", "unsupported_media_type"],
+        Assert.Equal(["forbidden", "invalid", "not_ready", "overloaded", "rate_limited", "too_large", "unauthorized", "unsupported_media_type"],
             first.Named("textclf_rejected_total").Select(s => s["reason"]).Order(StringComparer.Ordinal));
     }
 

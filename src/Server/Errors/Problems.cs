@@ -13,17 +13,18 @@ internal static class Problems
 
     /// <summary>No valid API key; the authentication handler adds the <c>WWW-Authenticate</c> challenge.</summary>
     public static Rejection Unauthorized(string detail) =>
-        new(StatusCodes.Status401Unauthorized, "Unauthorized", UnauthorizedType, detail);
+        new(StatusCodes.Status401Unauthorized, "Unauthorized", UnauthorizedType, detail) { Reason = RejectionReason.Unauthorized };
 
     /// <summary>A valid API key that this endpoint does not accept (an inference key on an admin endpoint).</summary>
     public static Rejection Forbidden(string detail) =>
-        new(StatusCodes.Status403Forbidden, "Forbidden", ForbiddenType, detail);
+        new(StatusCodes.Status403Forbidden, "Forbidden", ForbiddenType, detail) { Reason = RejectionReason.Forbidden };
 
     /// <summary>The client's rate limit is spent; null <paramref name="retryAfterSeconds"/>: waiting will not help.</summary>
     public static Rejection RateLimited(string detail, int? retryAfterSeconds) =>
         new(StatusCodes.Status429TooManyRequests, "Too many requests", TooManyRequestsType, detail)
         {
             RetryAfterSeconds = retryAfterSeconds,
+            Reason = RejectionReason.RateLimited,
         };
 
     public static Rejection InvalidRequest(string detail) =>
@@ -50,6 +51,10 @@ internal static class Problems
     /// <summary>The inference queue is full: retry after a second.</summary>
     public static Rejection Overloaded(string detail) =>
         new(StatusCodes.Status503ServiceUnavailable, "Server busy", ServiceUnavailableType, detail) { RetryAfterSeconds = 1, Reason = RejectionReason.Overloaded };
+
+    /// <summary>A requested reload whose bundle failed to load or warm up (the model in service keeps serving).</summary>
+    public static Rejection ReloadRefused(string detail) =>
+        new(StatusCodes.Status422UnprocessableEntity, "Reload refused", "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21", detail);
 
     public static Rejection ModelNotReady(string detail) =>
         new(StatusCodes.Status503ServiceUnavailable, "Model not ready", ServiceUnavailableType, detail) { Reason = RejectionReason.NotReady };

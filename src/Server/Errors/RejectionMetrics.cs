@@ -12,7 +12,7 @@ internal sealed class RejectionMetrics
     public const string RejectedName = "textclf.rejected";
     public const string ReasonTag = "reason";
 
-    private static readonly string[] Labels = ["invalid", "too_large", "unsupported_media_type", "overloaded", "not_ready"];
+    private static readonly string[] Labels = ["invalid", "too_large", "unsupported_media_type", "overloaded", "not_ready", "unauthorized", "forbidden", "rate_limited"];
 
     private readonly long[] counts = new long[Labels.Length];
 

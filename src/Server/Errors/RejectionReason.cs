@@ -17,4 +17,13 @@ internal enum RejectionReason
 
     /// <summary>503: no model is loaded (or the server is stopping).</summary>
     NotReady,
+
+    /// <summary>401: no API key, or a wrong one.</summary>
+    Unauthorized,
+
+    /// <summary>403: a valid key without the role the endpoint needs.</summary>
+    Forbidden,
+
+    /// <summary>429: the client's rate limit is spent.</summary>
+    RateLimited,
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TextClassification.Server.Security;
 
 namespace TextClassification.Server.Observability;
 
@@ -15,9 +16,11 @@ internal static class MetricsEndpoints
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        if (endpoints.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value.Enabled)
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        if (options.Enabled)
         {
-            endpoints.MapPrometheusScrapingEndpoint(Path).DisableHttpMetrics().ExcludeFromDescription();
+            var scrape = endpoints.MapPrometheusScrapingEndpoint(Path).DisableHttpMetrics().ExcludeFromDescription().DisableRateLimiting();
+            _ = options.RequireApiKey ? scrape.RequireAuthorization(AuthPolicies.Inference) : scrape.AllowAnonymous();
         }
         return endpoints;
     }
