@@ -18,12 +18,25 @@ internal static class ModelMemory
     private const int MallocOptionMmapThreshold = -3; // M_MMAP_THRESHOLD in glibc's malloc.h
 
     private static int glibcMissing;
+    private static int reclaimQueued;
 
     /// <summary>Fixes glibc's mmap threshold (which also stops it adjusting itself); call before loading the first model.</summary>
     public static void Configure() => CallGlibc(static () => _ = MallOpt(MallocOptionMmapThreshold, MmapThreshold));
 
     /// <summary>After a replaced model is disposed: on the thread pool, off the batch that released it.</summary>
-    public static void ReclaimSoon() => ThreadPool.UnsafeQueueUserWorkItem(static _ => Reclaim(), (object?)null, preferLocal: false);
+    /// <remarks>Coalesced: a burst of replaced models queues one reclaim, not one blocking full collection each.</remarks>
+    public static void ReclaimSoon()
+    {
+        if (Interlocked.Exchange(ref reclaimQueued, 1) != 0)
+        {
+            return;
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(static _ =>
+        {
+            Volatile.Write(ref reclaimQueued, 0); // a model retired from here on queues the next one
+            Reclaim();
+        }, (object?)null, preferLocal: false);
+    }
 
     private static void Reclaim()
     {
