@@ -154,7 +154,7 @@ public sealed class MetricsEndpointTests(ObservedServer server)
         Assert.Matches("^[0-9a-f]{64}$", info["weights_sha256"]);
         Assert.True(int.Parse(info["vocab_size"]!, System.Globalization.CultureInfo.InvariantCulture) > 10);
         double loaded = Assert.Single(scrape.Named("textclf_model_loaded_timestamp_seconds")).Value;
-        Assert.InRange(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - loaded, 0, 3600);
+        Assert.InRange((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0) - loaded, 0, 3600);
     }
 
     [Fact]

@@ -111,8 +111,9 @@ public sealed class ModelReloadTests : IDisposable
         TinyBundle.Copy(RepoPaths.DefaultModel, Path.Combine(volume, "..2026_01_02_00_00_00.2"));
         Symlinks.Replace(Path.Combine(volume, "..data"), "..2026_01_02_00_00_00.2");
         Directory.Delete(Path.Combine(volume, "..2026_01_01_00_00_00.1"), recursive: true);
-        var model = await WaitForWeightsAsync(factory, newSha);
+        await WaitForWeightsAsync(factory, newSha);
         await Task.Delay(1000); // several quiet periods: a second reload would have started by now
+        var model = await GetModelAsync(factory); // read again: the attempt is recorded just after the swap
 
         Assert.Equal("..2026_01_02_00_00_00.2", model.GetProperty("bundle").GetString());
         Assert.Equal("succeeded", model.GetProperty("lastReload").GetProperty("status").GetString());
