@@ -171,6 +171,57 @@ public sealed class BundleTests : IClassFixture<BundleTests.SavedBundle>
         AssertLoadError(dir, "model_weights.pth", "cannot be read as a PyTorch state_dict file (truncated or corrupt?)");
     }
 
+    [Theory]
+    [InlineData("model_weights.pth")]
+    [InlineData("vocab.json")]
+    [InlineData("config.json")]
+    public async Task RefusesAFifoInsteadOfBlockingOnIt(string file)
+    {
+        using var dir = saved.Copy();
+        File.Delete(dir.File(file));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", dir.File(file)))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        // Opening a FIFO blocks until a writer comes: without the check, this load would never finish.
+        var load = Task.Run(() => ModelBundle.Load(dir.Path));
+        var ex = await Assert.ThrowsAsync<ModelLoadException>(() => load.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(dir.File(file), ex.FilePath);
+        Assert.Contains("is a FIFO (named pipe), not a regular file", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefusesWeightsThatLinkToADevice()
+    {
+        using var dir = saved.Copy();
+        File.Delete(dir.File("model_weights.pth"));
+        File.CreateSymbolicLink(dir.File("model_weights.pth"), "/dev/zero");
+        var load = Task.Run(() => ModelBundle.Load(dir.Path));
+        var ex = await Assert.ThrowsAsync<ModelLoadException>(() => load.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("is a character device, not a regular file", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RefusesAVocabularyLargerThanTheLimitWithoutReadingIt()
+    {
+        using var dir = saved.Copy();
+        using (var sparse = File.OpenWrite(dir.File("vocab.json")))
+        {
+            sparse.SetLength(BundleFile.MaxVocabularyBytes + 1); // sparse: no disk used, nothing to read
+        }
+        AssertLoadError(dir, "vocab.json", "is 1 GiB; the most this server reads for it is 1 GiB");
+    }
+
+    [Fact]
+    public void RefusesADirectoryWhereTheWeightsShouldBe()
+    {
+        using var dir = saved.Copy();
+        File.Delete(dir.File("model_weights.pth"));
+        Directory.CreateDirectory(dir.File("model_weights.pth"));
+        AssertLoadError(dir, "model_weights.pth", "is a directory, not a regular file");
+    }
+
     [Fact]
     public void ReportsAMissingAndAnUnexpectedKey()
     {

@@ -47,6 +47,33 @@ public sealed class StartupTests
         Assert.Contains(weights, failure, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ALoadThatOverrunsModelLoadTimeoutStopsStartupNamingTheSetting()
+    {
+        using var certificates = new TempDir();
+
+        var failure = await FailToStartAsync($"--Model:Path={TinyBundle.Path}", $"--Tls:CertificateDirectory={certificates.Path}", "--Model:LoadTimeout=00:00:00.001");
+
+        Assert.Contains("did not finish loading within 00:00:00.0010000 (Model:LoadTimeout)", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WeightsThatAreAFifoStopStartupInsteadOfHangingIt()
+    {
+        using var directory = new TempDir();
+        string bundle = TinyBundle.CopyTo(directory.File("bundle"));
+        string weights = Path.Combine(bundle, "model_weights.pth");
+        File.Delete(weights);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", weights))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var failure = await FailToStartAsync($"--Model:Path={bundle}", $"--Tls:CertificateDirectory={directory.File("certs")}");
+
+        Assert.Contains(weights + ": is a FIFO (named pipe), not a regular file", failure, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--Model:MaxTextsPerRequest=0", "Model:MaxTextsPerRequest must be between 1 and 100000")]
     [InlineData("--Model:MaxBatchSize=0", "Model:MaxTextsPerRequest must be between 1 and 100000")]
@@ -54,6 +81,7 @@ public sealed class StartupTests
     [InlineData("--Inference:IntraOpThreads=0", "Inference:IntraOpThreads must be between 1 and 1024")]
     [InlineData("--Inference:IntraOpThreads=many", "Inference:IntraOpThreads")]
     [InlineData("--Model:Required=perhaps", "Model:Required")]
+    [InlineData("--Model:LoadTimeout=00:00:00", "Model:LoadTimeout must be between 00:00:00.0010000 and 1.00:00:00")]
     [InlineData("--Swagger:Enabled=sometimes", "Swagger:Enabled")]
     [InlineData("--Kestrel:Limits:MaxRequestBodySize=-5", "MaxRequestBodySize")]
     [InlineData("--Tls:CertificateDirectory=", "Tls:CertificateDirectory")]

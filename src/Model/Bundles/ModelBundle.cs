@@ -66,14 +66,15 @@ public sealed class ModelBundle : IDisposable
                 : "does not exist; expected a bundle directory holding config.json, vocab.json and the weights");
         }
         string configPath = Path.Combine(directory, BundleConfig.FileName);
+        BundleFile.EnsureReadable(configPath, BundleFile.MaxConfigBytes);
         var config = BundleConfigFile.Read(configPath);
-        var vocabulary = Vocabulary.Load(ResolveInside(directory, configPath, config.Vocab, "vocab"));
+        var vocabulary = Vocabulary.Load(ResolveInside(directory, configPath, config.Vocab, "vocab", BundleFile.MaxVocabularyBytes));
         if (vocabulary.Count != config.VocabSize)
         {
             throw new ModelLoadException(Path.Combine(directory, config.Vocab),
                 $"holds {vocabulary.Count} tokens but {BundleConfig.FileName} says vocab_size is {config.VocabSize}");
         }
-        string weightsPath = ResolveInside(directory, configPath, config.Weights, "weights");
+        string weightsPath = ResolveInside(directory, configPath, config.Weights, "weights", BundleFile.MaxWeightsBytes);
         string sha256 = Sha256(weightsPath);
         if (config.Architecture == TorchScriptArchitecture)
         {
@@ -119,7 +120,7 @@ public sealed class ModelBundle : IDisposable
         BundleConfigFile.Write(Path.Combine(directory, BundleConfig.FileName), config);
     }
 
-    private static string ResolveInside(string directory, string configPath, string relative, string field)
+    private static string ResolveInside(string directory, string configPath, string relative, string field, long maxBytes)
     {
         string full = Path.GetFullPath(Path.Combine(directory, relative));
         string root = directory.EndsWith(Path.DirectorySeparatorChar) ? directory : directory + Path.DirectorySeparatorChar;
@@ -127,6 +128,7 @@ public sealed class ModelBundle : IDisposable
         {
             throw new ModelLoadException(configPath, $"\"{field}\": \"{relative}\" points outside the bundle directory");
         }
+        BundleFile.EnsureReadable(full, maxBytes);
         if (!File.Exists(full))
         {
             throw new ModelLoadException(full, $"is missing (named by \"{field}\" in {BundleConfig.FileName})");

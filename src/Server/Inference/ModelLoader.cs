@@ -20,21 +20,36 @@ internal sealed partial class ModelLoader(
     IOptions<InferenceOptions> inferenceOptions,
     ILogger<ModelLoader> logger) : IHostedLifecycleService, IAsyncDisposable
 {
+    /// <summary>How long stopping waits for a load still running before it exits anyway.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
     private Task<Exception?>? loading;
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         var options = modelOptions.Value;
         int threads = inferenceOptions.Value.IntraOpThreads;
-        loading = Task.Run(() => Load(options.Path, threads), CancellationToken.None);
+        loading = LoadAsync(options.Path, threads, cancellationToken);
         return Task.CompletedTask;
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// The host counts as started once the load has finished, failed, or overrun <see cref="ModelOptions.LoadTimeout"/>.
+    /// A SIGTERM meanwhile cancels <paramref name="cancellationToken"/> and stops the wait at once.
+    /// </summary>
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        var failure = await (loading ?? Task.FromResult<Exception?>(null)).ConfigureAwait(false);
+        Exception? failure;
+        try
+        {
+            failure = await (loading ?? Task.FromResult<Exception?>(null)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return; // a SIGTERM during the load: the host goes on to stop, as after any start
+        }
         if (failure is null)
         {
             return;
@@ -53,25 +68,27 @@ internal sealed partial class ModelLoader(
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// Waits for a load still running (when startup failed elsewhere, or on a stop during startup): exiting while
-    /// another thread is inside libtorch runs its static destructors under that thread and corrupts the native heap.
+    /// Waits a little for a load still running (when startup failed elsewhere, or on a stop during startup): exiting
+    /// while another thread is inside libtorch runs its static destructors under that thread and corrupts the native
+    /// heap. A load that hangs (abandoned after its deadline) does not hold the process.
     /// </summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (loading is { } running)
-        {
-            await running.ConfigureAwait(false);
-        }
-    }
+    public async ValueTask DisposeAsync() => await factory.WaitForLoadsAsync(StopGrace).ConfigureAwait(false);
 
-    private Exception? Load(string configuredPath, int threads)
+    private async Task<Exception?> LoadAsync(string configuredPath, int threads, CancellationToken cancellationToken)
     {
         try
         {
-            torch.set_num_threads(threads);
-            ModelMemory.Configure();
-            holder.Publish(factory.Load(ModelPaths.ResolveBundle(configuredPath)));
+            await Task.Run(() =>
+            {
+                torch.set_num_threads(threads);
+                ModelMemory.Configure();
+            }, CancellationToken.None).ConfigureAwait(false);
+            holder.Publish(await factory.LoadAsync(ModelPaths.ResolveBundle(configuredPath), cancellationToken).ConfigureAwait(false));
             return null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null; // stopping before the model was loaded: nothing to report
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

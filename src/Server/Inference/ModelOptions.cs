@@ -9,6 +9,7 @@ internal sealed class ModelOptions
 {
     public const string SectionName = "Model";
     public const string MaxTextsPerRequestKey = "Model:MaxTextsPerRequest";
+    public const string LoadTimeoutKey = "Model:LoadTimeout";
 
     /// <summary><c>Model:MaxBatchSize</c> meant texts per request but read like <c>Inference:MaxBatchSize</c> (texts per forward).</summary>
     public static readonly RenamedSetting RenamedMaxBatchSize = new("Model:MaxBatchSize", MaxTextsPerRequestKey);
@@ -23,6 +24,13 @@ internal sealed class ModelOptions
     /// <summary>Most texts in one request (<c>texts</c> array); more is a 400.</summary>
     [Range(1, 100_000, ErrorMessage = MaxTextsPerRequestKey + " must be between {1} and {2}")]
     public int MaxTextsPerRequest { get; set; } = 256;
+
+    /// <summary>
+    /// How long loading a bundle (files, weights, warm-up forward) may take, at startup and on reload. A load that
+    /// takes longer fails as a bad bundle would, and is abandoned: its model is discarded if it ever finishes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = LoadTimeoutKey + " must be between {1} and {2}")]
+    public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Applies the deprecated <c>Model:MaxBatchSize</c> where it is given with more precedence than its new name.</summary>
     public static void ApplyRenamedKeys(ModelOptions options, IConfiguration configuration)

@@ -20,6 +20,7 @@ internal sealed partial class ModelReloader(
     ILogger<ModelReloader> logger) : IModelReloader, IAsyncDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly CancellationTokenSource stopping = new();
     private ReloadAttempt? last;
     private bool stopped;
 
@@ -31,7 +32,7 @@ internal sealed partial class ModelReloader(
         try
         {
             ObjectDisposedException.ThrowIf(stopped, this);
-            var attempt = await Task.Run(() => Reload(trigger), CancellationToken.None).ConfigureAwait(false);
+            var attempt = await ReloadAsync(trigger).ConfigureAwait(false);
             Volatile.Write(ref last, attempt);
             return attempt;
         }
@@ -41,22 +42,26 @@ internal sealed partial class ModelReloader(
         }
     }
 
-    /// <summary>Waits for a reload still running: exiting while another thread is inside libtorch corrupts the native heap.</summary>
+    /// <summary>
+    /// Abandons a reload still running (its model is discarded if it finishes; <see cref="ModelLoader"/> gives such a
+    /// load a short grace before the process exits) and refuses new ones.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        await stopping.CancelAsync().ConfigureAwait(false);
         await gate.WaitAsync().ConfigureAwait(false);
         stopped = true;
         gate.Release();
     }
 
-    private ReloadAttempt Reload(string trigger)
+    private async Task<ReloadAttempt> ReloadAsync(string trigger)
     {
         string bundle = modelOptions.Value.Path;
         LogReloading(logger, trigger, bundle);
         try
         {
             bundle = ModelPaths.ResolveBundle(bundle);
-            var model = factory.Load(bundle);
+            var model = await factory.LoadAsync(bundle, stopping.Token).ConfigureAwait(false);
             holder.Publish(model);
             metrics.Reloaded(succeeded: true);
             LogReloaded(logger, bundle, model.Predictor.WeightsSha256);
