@@ -3,6 +3,7 @@
 
     bench/attacks/connection-flood.sh [--server-dir DIR] [--nofile 1200] [--connections 1500]
     bench/attacks/stalled-uploads.sh  [--server-dir DIR] [--connections 300]
+    bench/attacks/slowloris.sh        [--server-dir DIR] [--connections 500] [--interval 10]
 
 Without --server-dir the server is published (Release) into a temporary directory first. The server runs on a free
 127.0.0.1 port with a fresh certificate directory; a probe thread sends one small POST /predict every 25 ms over one
@@ -16,6 +17,9 @@ flood: starts the server under `prlimit --nofile=N`, opens idle TLS connections 
 stall: opens connections that each declare Content-Length: 1048576, send 1 MiB - 1 byte and then nothing. Fails
   unless every one is answered 408 around Server:RequestBodyTimeout and closed, the probe never fails, and the
   server's RSS (VmRSS) settles back within 10 % of its level before the attack.
+slowloris: opens connections that each send a request line and then one more header line every --interval seconds,
+  never finishing the headers. Fails unless every one is cut (408) around Kestrel's RequestHeadersTimeout (30 s) and
+  closed, the probe is never refused meanwhile, and the server stays up.
 
 Exit code 0 when every check passes, 1 otherwise.
 """
@@ -398,10 +402,99 @@ def stall(args, work):
     return verdict.exit_code("stalled-uploads")
 
 
+# --------------------------------------------------------------------------------------------------------------
+# Slowloris
+# --------------------------------------------------------------------------------------------------------------
+def slowloris(args, work):
+    server = Server(server_dir_for(args, work), work)
+    print(f"server pid {server.pid} on port {server.port}; {args.connections} connections, one header line every {args.interval:.0f} s")
+    verdict = Verdict()
+    probe = Probe(server)
+    time.sleep(WARM_UP)  # not measured
+    t_quiet = time.monotonic()
+    time.sleep(args.quiet)
+    t_attack = time.monotonic()
+    quiet = probe.window(t_quiet, t_attack)
+
+    ctx = server.context()
+    pending, failed_open = {}, 0
+    for _ in range(args.connections):
+        try:
+            raw = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+            tls = ctx.wrap_socket(raw, server_hostname="localhost")
+            tls.sendall(b"POST /predict HTTP/1.1\r\nHost: localhost\r\n")
+            tls.setblocking(False)
+            pending[tls] = {"opened": time.monotonic(), "data": b"", "lines": 1}
+        except (OSError, ssl.SSLError):
+            failed_open += 1
+    print(f"{len(pending)} connections sent a request line in {time.monotonic() - t_attack:.1f} s ({failed_open} could not)")
+
+    answered = []
+    deadline, next_line = time.monotonic() + args.wait, time.monotonic() + args.interval
+    while pending and time.monotonic() < deadline:
+        if time.monotonic() >= next_line:
+            next_line += args.interval
+            for s, state in list(pending.items()):
+                try:
+                    s.send(f"X-Slow-{state['lines']}: x\r\n".encode())
+                    state["lines"] += 1
+                except (ssl.SSLWantWriteError, ssl.SSLWantReadError):
+                    pass
+                except (OSError, ssl.SSLError):
+                    state.setdefault("closed_at", time.monotonic())
+        readable, _, _ = select.select(list(pending), [], [], 0.5)
+        for s in readable:
+            state = pending[s]
+            try:
+                chunk = s.recv(65536)
+            except ssl.SSLWantReadError:
+                continue
+            except (OSError, ssl.SSLError):
+                chunk = b""
+            if chunk:
+                state["data"] += chunk
+                state.setdefault("answer_at", time.monotonic())
+                continue
+            state.setdefault("closed_at", time.monotonic())
+            answered.append(pending.pop(s))
+            s.close()
+    t_cut = time.monotonic()
+    for s in pending:
+        s.close()
+    time.sleep(2)
+    after = fresh_request(server, "POST", "/predict", PROBE_BODY) if server.alive() else "server gone"
+    probe.stop()
+
+    statuses = {}
+    for state in answered:
+        line = state["data"].split(b"\r\n", 1)[0].decode(errors="replace")
+        status = line.split(" ")[1] if line.startswith("HTTP/") else "none"
+        statuses[status] = statuses.get(status, 0) + 1
+    closed_after = [st["closed_at"] - st["opened"] for st in answered]
+    lines = [st["lines"] for st in answered]
+    print(f"  answers: {statuses}; {len(pending)} connection(s) still open after {args.wait:.0f} s")
+    if closed_after:
+        print(f"  connections cut {min(closed_after):.1f}-{max(closed_after):.1f} s after they opened, "
+              f"having sent {min(lines)}-{max(lines)} header lines")
+    during = probe.window(t_attack, t_cut)
+    print(fmt_window("without", quiet))
+    print(fmt_window("during", during))
+    print(f"  a new client after the attack: POST /predict -> {after}")
+    fatal = server.log_lines("Out of memory", " crit: ", " fail: ")
+    verdict.check(server.alive(), "the server stayed up" + gone(server))
+    verdict.check(not pending and len(answered) == args.connections - failed_open, "every slow connection was cut")
+    verdict.check(bool(closed_after) and max(closed_after) <= 30 + 15, "they were cut at the headers timeout (30 s; up to 15 s more on this loaded machine)")
+    verdict.check(during["failed"] == 0 and during["requests"] > 0, "the probe was answered throughout")
+    verdict.check(after == 200, "a new client is answered after the attack")
+    verdict.check(not fatal, "no error in the server log" + (f": {fatal[0][:160]}" if fatal else ""))
+    server.stop()
+    return verdict.exit_code("slowloris")
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="attack", required=True)
-    for name in ("flood", "stall"):
+    for name in ("flood", "stall", "slowloris"):
         p = sub.add_parser(name)
         p.add_argument("--server-dir", help="an already published server (the directory holding Server); default: publish one")
         p.add_argument("--quiet", type=float, default=15.0, help="seconds of probing before the attack (the 'without' phase)")
@@ -412,6 +505,10 @@ def parse_args(argv):
             p.add_argument("--hold", type=float, default=15.0, help="seconds to hold them while probing")
             p.add_argument("--keepalive-wait", type=float, default=36.0, help="seconds after opening to check they were closed")
             p.add_argument("--rss-limit-mb", type=float, default=2048.0, help="kill the server past this RSS")
+        elif name == "slowloris":
+            p.add_argument("--connections", type=int, default=500, help="slow connections to open")
+            p.add_argument("--interval", type=float, default=10.0, help="seconds between header lines on each connection")
+            p.add_argument("--wait", type=float, default=90.0, help="seconds to wait for every connection to be cut")
         else:
             p.add_argument("--connections", type=int, default=300)
             p.add_argument("--declared", type=int, default=1048576, help="the Content-Length each upload declares")
@@ -432,7 +529,7 @@ def main(argv=None):
     args = parse_args(argv)
     work = tempfile.mkdtemp(prefix=f"textclf-attack-{args.attack}-")
     try:
-        return flood(args, work) if args.attack == "flood" else stall(args, work)
+        return {"flood": flood, "stall": stall, "slowloris": slowloris}[args.attack](args, work)
     except (RuntimeError, KeyboardInterrupt) as e:
         print(f"{args.attack}: FAIL: {e}", file=sys.stderr)
         return 1

@@ -38,6 +38,18 @@ internal static class ModelMemory
         }, (object?)null, preferLocal: false);
     }
 
+    /// <summary>
+    /// Everything the process can give back: a compacting full collection that also decommits the managed heap's free
+    /// space (<see cref="GCCollectionMode.Aggressive"/>), then a trim of every glibc arena. Blocks for a few tens of
+    /// milliseconds; for rare moments (<see cref="Security.MemoryReclaimer"/>), not for the request path.
+    /// </summary>
+    public static void ReclaimAll()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        CallGlibc(static () => _ = MallocTrim(0));
+    }
+
     private static void Reclaim()
     {
         GC.Collect(); // once per reload, which is rare: not worth leaving a model's garbage until server GC's next gen2

@@ -46,7 +46,15 @@ internal sealed class BodyBuffer : IDisposable
         }
     }
 
-    public void Dispose() => Release();
+    /// <summary>Gives the memory back; a mapped body counts towards <see cref="Security.MemoryReclaimer"/>'s next reclaim.</summary>
+    public void Dispose()
+    {
+        if (mapped is { } region)
+        {
+            Security.MemoryReclaimer.NoteReleased(region.Capacity);
+        }
+        Release();
+    }
 
     private void Release()
     {

@@ -8,10 +8,14 @@ internal static class SecurityExtensions
     /// <summary>Default HSTS max-age (ASP.NET Core's own is 30 days); <c>Hsts:MaxAge</c> overrides it.</summary>
     public static readonly TimeSpan DefaultHstsMaxAge = TimeSpan.FromDays(365);
 
-    /// <summary>The request body deadline (<c>Server:RequestBodyTimeout</c>) and the HSTS settings (<c>Hsts:*</c>).</summary>
+    /// <summary>
+    /// The request body deadline (<c>Server:RequestBodyTimeout</c>), the memory reclaim after a burst of large bodies,
+    /// and the HSTS settings (<c>Hsts:*</c>).
+    /// </summary>
     public static IServiceCollection AddSecurity(this IServiceCollection services)
     {
         services.AddOptions<RequestBodyOptions>().BindConfiguration(RequestBodyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<MemoryReclaimer>();
         services.AddOptions<HstsSettings>().BindConfiguration(HstsSettings.SectionName).ValidateOnStart();
         services.AddHsts(options => options.MaxAge = DefaultHstsMaxAge);
         services.AddOptions<HstsOptions>().BindConfiguration(HstsSettings.SectionName);
