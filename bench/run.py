@@ -6,6 +6,7 @@ One command from a fresh clone (needs the .NET SDK, wrk, openssl and Debian's py
     bench/run.sh                      # throughput table, 3 repeats, medians (~10 min on 2 cores)
     bench/run.sh --quick              # smoke run: 1 repeat, 5 s per measurement
     bench/run.sh --mode coldstart     # process launch -> first 200 on /health, C# vs Flask
+    bench/run.sh --mode firstsec      # C#: req/s in the first 10 s after /health is 200, vs after 20 s of load
     bench/run.sh --mode soak          # C#: 1,000,000 POST /predict, RSS growth and peak
     bench/run.sh --mode train         # seconds per epoch, C# `textclf train` vs tools/pytorch/train.py
     bench/run.sh --mode all           # all four
@@ -83,6 +84,7 @@ TARGETS = {  # ratios the issue asks for (at the reference connection count, 64)
     "csharp_vs_flask": 80.0,       # >= 80x Flask app.run
     "p99_csharp_vs_gthread": 1 / 8,  # p99 <= 1/8 of gunicorn --threads 4
     "coldstart_csharp_s": 0.6,     # median launch -> first 200 on /health
+    "firstsec_ratio": 0.85,        # req/s in the first 10 s after /health is 200 / steady state (after 20 s of load)
     "soak_rss_growth": 1.1,        # RSS at end / RSS after the first ~10,000 requests
     "soak_peak_rss_mb": 300.0,
     "train_epoch_ratio": 1.0,      # C# / Python seconds per epoch
@@ -534,6 +536,7 @@ def server_command(ctx, kind, port):
                f"--Kestrel:Certificates:Default:Path={cert}", f"--Kestrel:Certificates:Default:KeyPath={key}"]
         if kind == "csharp-nometrics":
             cmd.append("--Metrics:Enabled=false")
+        env.update(ctx.args.server_env)  # --server-env: runtime knobs (e.g. DOTNET_TieredPGO=0) for lever experiments
     elif kind == "flask":
         cmd = [PY, os.path.join(BENCH, "flask_server.py"), "--port", str(port), "--model", model, "--cert", cert, "--key", key]
     elif kind in ("gunicorn", "gunicorn-threads"):
@@ -929,6 +932,49 @@ def mode_coldstart(ctx, args, results):
     results["coldstart"] = out
 
 
+def mode_firstsec(ctx, args, results):
+    """Fast from the first second: launch the C# server, and the moment GET /health is 200 run wrk at 64 connections for
+    --firstsec-window s (the first window); keep the load on until 20 s of load in all, then measure the same window
+    again (steady state). Each repeat is a fresh process; the ratio first / steady is taken per repeat and the median
+    quoted. Nothing warms the server up but what it does itself before /health turns 200."""
+    ctx.ensure_server()
+    ctx.ensure_cert()
+    body_path = ctx.body[0]
+    conns, window, total_load = 64, args.firstsec_window, 20
+    runs = []
+    for rep in range(1, args.repeat + 1):
+        srv = RunningServer(ctx, "csharp", f"firstsec-r{rep}")
+        try:
+            startup = srv.wait_ready(timeout=args.start_timeout, poll=0.005)
+            url = f"https://127.0.0.1:{srv.port}/predict"
+            srv.start_sampling()
+            first = run_wrk(url, conns, window, body_path, "POST", args.wrk_threads, args.wrk_timeout)
+            if total_load > window:
+                run_wrk(url, conns, total_load - window, body_path, "POST", args.wrk_threads, args.wrk_timeout, latency=False)
+            steady = run_wrk(url, conns, window, body_path, "POST", args.wrk_threads, args.wrk_timeout)
+            r = {"repeat": rep, "startup_s": round(startup, 3), "first_rps": round(first["rps"], 1),
+                 "first_p99_ms": round(first["p99_us"] / 1000, 2), "first_errors": first["errors"],
+                 "steady_rps": round(steady["rps"], 1), "steady_p99_ms": round(steady["p99_us"] / 1000, 2),
+                 "steady_errors": steady["errors"], "ratio": round(first["rps"] / steady["rps"], 3) if steady["rps"] else None,
+                 "peak_rss_mb": round(srv.sampler.peak_kb() / 1024, 1)}
+            runs.append(r)
+            log(f"  repeat {rep}: ready in {startup:.2f} s; first {window} s {r['first_rps']:.0f} req/s (p99 {r['first_p99_ms']} ms), "
+                f"after {total_load} s of load {r['steady_rps']:.0f} req/s (p99 {r['steady_p99_ms']} ms): ratio {r['ratio']}")
+        except SERVER_FAILURES as e:
+            log(f"  repeat {rep}: FAILED: {e}")
+            runs.append({"repeat": rep, "error": str(e) or repr(e)})
+        finally:
+            srv.stop()
+        time.sleep(0.5)
+    ratios = [r["ratio"] for r in runs if r.get("ratio") is not None]
+    out = {"connections": conns, "window_s": window, "load_before_steady_s": total_load, "runs": runs,
+           "median_ratio": statistics.median(ratios) if ratios else None}
+    if ratios:
+        out["target"] = {"value": out["median_ratio"], "target": TARGETS["firstsec_ratio"], "kind": "min",
+                         "met": out["median_ratio"] >= TARGETS["firstsec_ratio"]}
+    results["firstsec"] = out
+
+
 def mode_soak(ctx, args, results):
     body_path, _ = ctx.body
     ctx.ensure_server()
@@ -1115,6 +1161,19 @@ def print_report(results, args):
                   + (f"   ({len(x['errors'])} failed)" if x["errors"] else ""))
         if "target" in cs:
             p(f"  C# target <= {TARGETS['coldstart_csharp_s']} s median: {_verdict(cs['target'])}")
+    fs = results.get("firstsec")
+    if fs:
+        p(f"\nFirst seconds (C#, POST /predict, {fs['connections']} connections; wrk starts the moment /health is 200):")
+        for r in fs["runs"]:
+            if "error" in r:
+                p(f"  repeat {r['repeat']}: FAILED: {r['error']}")
+                continue
+            p(f"  repeat {r['repeat']}: first {fs['window_s']} s {r['first_rps']:>8.0f} req/s  p99 {r['first_p99_ms']:>7.2f} ms   "
+              f"after {fs['load_before_steady_s']} s of load {r['steady_rps']:>8.0f} req/s  p99 {r['steady_p99_ms']:>7.2f} ms   "
+              f"ratio {r['ratio']:.3f}   ready in {r['startup_s']:.2f} s, peak RSS {r['peak_rss_mb']:.0f} MB")
+        if "target" in fs:
+            p(f"  first {fs['window_s']} s / steady state, median of repeats: {fs['median_ratio']:.3f} "
+              f"(target >= {TARGETS['firstsec_ratio']}: {_verdict(fs['target'])})")
     so = results.get("soak")
     if so:
         p(f"\nSoak (C#, POST /predict, {so['connections']} connections):")
@@ -1145,7 +1204,7 @@ def print_report(results, args):
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mode", default="throughput",
-                    help="throughput (default), coldstart, soak, train, or all; a comma-separated list runs several")
+                    help="throughput (default), coldstart, firstsec, soak, train, or all; a comma-separated list runs several")
     ap.add_argument("--repeat", type=int, help="repeats per measurement; medians are quoted (default 3; 1 with --quick)")
     ap.add_argument("--quick", action="store_true", help="smoke run: 1 repeat, 5 s runs (explicit flags still win)")
     ap.add_argument("--only", help="servers, comma-separated: " + ",".join(SERVERS) + " (default all)")
@@ -1166,6 +1225,10 @@ def parse_args(argv):
     ap.add_argument("--start-timeout", type=float, default=120.0, help="seconds to wait for /health (default 120)")
     ap.add_argument("--coldstart-runs", type=int, default=5)
     ap.add_argument("--coldstart-prime", type=int, default=1, help="untimed launches first (page cache; default 1)")
+    ap.add_argument("--firstsec-window", type=int, default=10, help="firstsec: seconds of the first window and of the "
+                    "steady-state window (default 10)")
+    ap.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="environment for the C# servers (repeatable), e.g. DOTNET_TieredPGO=0: for lever experiments")
     ap.add_argument("--soak-requests", type=int, default=1_000_000)
     ap.add_argument("--soak-first", type=int, default=10_000, help="RSS is taken after this many requests (default 10000)")
     ap.add_argument("--soak-connections", type=int, default=64)
@@ -1185,9 +1248,9 @@ def parse_args(argv):
     args.connections = sorted({int(c) for c in args.connections.split(",") if c.strip()})
     modes = [m.strip() for m in args.mode.split(",") if m.strip()]
     if "all" in modes:
-        modes = ["throughput", "coldstart", "soak", "train"]
+        modes = ["throughput", "coldstart", "firstsec", "soak", "train"]
     for m in modes:
-        if m not in ("throughput", "coldstart", "soak", "train"):
+        if m not in ("throughput", "coldstart", "firstsec", "soak", "train"):
             ap.error(f"unknown mode {m!r}")
     args.modes = modes
     args.only_given = args.only is not None
@@ -1207,6 +1270,10 @@ def parse_args(argv):
     if "baseline" in args.only and not args.baseline:
         ap.error("server 'baseline' needs --baseline REV")
     args.model = os.path.abspath(args.model)
+    try:
+        args.server_env = dict(e.split("=", 1) for e in args.server_env)
+    except ValueError:
+        ap.error("--server-env takes NAME=VALUE")
     if args.repeat < 1:
         ap.error("--repeat must be >= 1")
     return args
@@ -1232,7 +1299,8 @@ def main(argv=None):
     try:
         for mode in args.modes:
             log(f"== {mode}")
-            {"throughput": mode_throughput, "coldstart": mode_coldstart, "soak": mode_soak, "train": mode_train}[mode](
+            {"throughput": mode_throughput, "coldstart": mode_coldstart, "firstsec": mode_firstsec, "soak": mode_soak,
+             "train": mode_train}[mode](
                 ctx, args, results)
     except KeyboardInterrupt:
         log("interrupted; stopping servers")

@@ -36,6 +36,7 @@ try
     builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
     builder.Services.AddApiProblemDetails();
     builder.Services.AddInference();
+    builder.Services.AddPredictions(); // the warm-up through the request path before /health turns 200
     builder.Services.AddLifecycle(); // graceful drain on SIGTERM, hot model reload on SIGHUP or Model:Watch
     builder.Services.AddApiDocs();
     builder.Services.AddSecurity();

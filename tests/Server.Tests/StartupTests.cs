@@ -79,6 +79,7 @@ public sealed class StartupTests
     [InlineData("--Model:MaxBatchSize=0", "Model:MaxTextsPerRequest must be between 1 and 100000")]
     [InlineData("--Model:MaxBatchSize=lots", "Model:MaxBatchSize (deprecated: use Model:MaxTextsPerRequest) must be a whole number")]
     [InlineData("--Inference:IntraOpThreads=0", "Inference:IntraOpThreads must be between 1 and 1024")]
+    [InlineData("--Inference:WarmupRequests=-1", "Inference:WarmupRequests must be between 0 and 100000")]
     [InlineData("--Inference:IntraOpThreads=many", "Inference:IntraOpThreads")]
     [InlineData("--Model:Required=perhaps", "Model:Required")]
     [InlineData("--Model:LoadTimeout=00:00:00", "Model:LoadTimeout must be between 00:00:00.0010000 and 1.00:00:00")]

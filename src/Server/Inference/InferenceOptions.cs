@@ -26,6 +26,13 @@ internal sealed class InferenceOptions
     [Range(0, 10_000_000, ErrorMessage = "Inference:MaxBatchDelay must be between {1} and {2} microseconds")]
     public int MaxBatchDelay { get; set; }
 
+    /// <summary>
+    /// Requests a freshly loaded model serves to the warm-up (parse, tokenize, forward, JSON) before <c>/health</c>
+    /// turns 200, at startup and on each reload; 0 skips it. See <c>Predictions/PredictionWarmup</c>.
+    /// </summary>
+    [Range(0, 100_000, ErrorMessage = "Inference:WarmupRequests must be between {1} and {2}")]
+    public int WarmupRequests { get; set; } = 300;
+
     /// <summary>Most texts waiting for inference; past it requests get 503 with Retry-After instead of queueing.</summary>
     [Range(1, 10_000_000, ErrorMessage = "Inference:QueueCapacity must be between {1} and {2}")]
     public int QueueCapacity { get; set; } = 4096;

@@ -8,7 +8,7 @@ namespace TextClassification.Server.Inference;
 /// <summary>
 /// Builds a complete model beside any one being served: loads config, vocabulary and weights (strict load_state_dict
 /// and eval() happen in <see cref="Predictor.Load"/>), then runs one warm-up forward, which must give finite
-/// probabilities. Whatever fails is thrown, naming the file where it can, and nothing is left allocated.
+/// probabilities, and the registered <see cref="IModelWarmup"/>s (the request path, so that readiness means fast). Whatever fails is thrown, naming the file where it can, and nothing is left allocated.
 /// A load gets <see cref="ModelOptions.LoadTimeout"/>; one that overruns it (a file on a hung network mount, say) is
 /// abandoned so that neither startup, a reload nor a shutdown waits for it.
 /// </summary>
@@ -16,6 +16,7 @@ internal sealed partial class ModelFactory(
     TimeProvider time,
     IOptions<ModelOptions> modelOptions,
     IOptions<InferenceOptions> inferenceOptions,
+    IEnumerable<IModelWarmup> warmups,
     ILogger<ModelFactory> logger)
 {
     private const string WarmupText = "warm up";
@@ -126,12 +127,16 @@ internal sealed partial class ModelFactory(
         {
             long warmupStart = time.GetTimestamp();
             var warmup = predictor.Predict([WarmupText])[0];
-            var warmupDuration = time.GetElapsedTime(warmupStart);
             if (!warmup.Probabilities.All(float.IsFinite))
             {
                 throw new ModelLoadException(Path.Combine(predictor.Directory, predictor.Config.Weights),
                     "the warm-up forward gave non-finite probabilities (NaN or infinite weights?)");
             }
+            foreach (var step in warmups)
+            {
+                step.Run(predictor);
+            }
+            var warmupDuration = time.GetElapsedTime(warmupStart);
             JsonElement? provenance = predictor.Config.Provenance is { } recorded ? JsonSerializer.SerializeToElement(recorded, ServerJsonContext.Default.JsonObject) : null;
             string labels = string.Join(", ", predictor.Labels);
             LogModelLoaded(logger, predictor.Directory, predictor.Architecture, labels, predictor.ParameterCount,

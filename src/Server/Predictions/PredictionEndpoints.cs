@@ -61,7 +61,8 @@ internal static class PredictionEndpoints
         return TypedResults.Ok(new BatchPredictionResult(results));
     }
 
-    private static PredictionResult ToResult(Prediction prediction, IReadOnlyList<string> labels)
+    /// <summary>One prediction as the API answers it (also used by <see cref="PredictionWarmup"/>).</summary>
+    public static PredictionResult ToResult(Prediction prediction, IReadOnlyList<string> labels)
     {
         var probabilities = new Dictionary<string, float>(labels.Count, StringComparer.Ordinal);
         for (int i = 0; i < labels.Count; i++)
