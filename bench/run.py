@@ -7,6 +7,7 @@ One command from a fresh clone (needs the .NET SDK, wrk, openssl and Debian's py
     bench/run.sh --quick              # smoke run: 1 repeat, 5 s per measurement
     bench/run.sh --mode coldstart     # process launch -> first 200 on /health, C# vs Flask
     bench/run.sh --mode firstsec      # C#: req/s in the first 10 s after /health is 200, vs after 20 s of load
+    bench/run.sh --mode cost          # C#: req/s, p99, CPU and Server-Timing for 100 B..100 KB bodies, 1/16/256 texts
     bench/run.sh --mode soak          # C#: 1,000,000 POST /predict, RSS growth and peak
     bench/run.sh --mode train         # seconds per epoch, C# `textclf train` vs tools/pytorch/train.py
     bench/run.sh --mode all           # all four
@@ -975,6 +976,105 @@ def mode_firstsec(ctx, args, results):
     results["firstsec"] = out
 
 
+COST_SHAPES = [  # (name, texts per request, bytes of text per text)
+    ("100 B", 1, 100), ("1 KB", 1, 1_000), ("10 KB", 1, 10_000), ("100 KB", 1, 100_000),
+    ("16 x 1 KB", 16, 1_000), ("256 x 1 KB", 256, 1_000),
+]
+SERVER_TIMING = re.compile(r"(tokenize|queue|inference);dur=([0-9.]+)")
+
+
+def corpus_text(size, offset=0):
+    """`size` bytes (UTF-8, cut at a space) of test e-mails joined by blank lines, starting at e-mail `offset`."""
+    parts, total = [], 0
+    with gzip.open(TEST_DATA, "rt", encoding="utf-8") as f:
+        lines = f.readlines()
+    i = offset
+    while total < size:
+        text = json.loads(lines[i % len(lines)])["text"]
+        parts.append(text)
+        total += len(text.encode("utf-8")) + 2
+        i += 1
+    data = "\n\n".join(parts).encode("utf-8")[:size]
+    cut = data.rfind(b" ")
+    return (data[:cut] if cut > size // 2 else data).decode("utf-8", "ignore")
+
+
+class TimingProbe:
+    """A client on its own keep-alive connection that keeps POSTing the body and collects Server-Timing (ms)."""
+
+    def __init__(self, port, cafile, body):
+        self.samples = {"tokenize": [], "queue": [], "inference": []}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(port, cafile, body), daemon=True)
+        self._thread.start()
+
+    def _run(self, port, cafile, body):
+        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=ssl.create_default_context(cafile=cafile))
+        while not self._stop.is_set():
+            try:
+                conn.request("POST", "/predict", body=body, headers={"Content-Type": "application/json"})
+                resp = conn.getresponse()
+                resp.read()
+                for name, ms in SERVER_TIMING.findall(resp.getheader("Server-Timing", "")):
+                    self.samples[name].append(float(ms))
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=ssl.create_default_context(cafile=cafile))
+            self._stop.wait(0.02)
+        conn.close()
+
+    def medians(self):
+        self._stop.set()
+        self._thread.join(timeout=30)
+        return {k: (round(statistics.median(v), 4) if v else None) for k, v in self.samples.items()}
+
+
+def mode_cost(ctx, args, results):
+    """How cost grows with the body and the batch: one C# server, warmed up, then wrk at 64 connections for each shape
+    (with a short warm-up of that shape first), server CPU per request from /proc, and the medians of Server-Timing
+    (tokenize, queue, forward) sampled under that load by one extra client; plus the trivial endpoint's floor."""
+    ctx.ensure_server()
+    ctx.ensure_cert()
+    conns = 64
+    srv = RunningServer(ctx, "csharp", "cost")
+    out = {"connections": conns, "duration_s": args.duration, "shapes": []}
+    try:
+        srv.wait_ready(timeout=args.start_timeout)
+        srv.start_sampling()
+        url = f"https://127.0.0.1:{srv.port}/predict"
+        warm_up(url, conns, ctx.body[0], "POST", args, 15)
+        meter = CpuMeter(srv.proc.pid)
+        floor = run_wrk(f"https://127.0.0.1:{srv.port}/health/live", conns, args.duration, ctx.body[0], "GET", args.wrk_threads, args.wrk_timeout)
+        floor.update(meter.result())
+        out["floor"] = {"rps": round(floor["rps"], 1), "p99_ms": round(floor["p99_us"] / 1000, 2),
+                        "cpu_us_per_request": round(floor["server_cpu_cores"] * 1e6 / floor["rps"], 1) if floor["rps"] else None}
+        log(f"  floor GET /health/live: {floor['rps']:.0f} req/s, p99 {floor['p99_us'] / 1000:.2f} ms")
+        for name, texts, size in COST_SHAPES:
+            payload = {"text": corpus_text(size)} if texts == 1 else {"texts": [corpus_text(size, i * 3) for i in range(texts)]}
+            body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            path = os.path.join(ctx.work, f"cost-{texts}-{size}.json")
+            with open(path, "wb") as f:
+                f.write(body)
+            run_wrk(url, conns, 3, path, "POST", args.wrk_threads, args.wrk_timeout, latency=False)
+            probe = TimingProbe(srv.port, ctx.cert, body)
+            meter = CpuMeter(srv.proc.pid)
+            r = run_wrk(url, conns, args.duration, path, "POST", args.wrk_threads, args.wrk_timeout)
+            r.update(meter.result())
+            timing = probe.medians()
+            row = {"shape": name, "texts": texts, "body_bytes": len(body), "rps": round(r["rps"], 1),
+                   "texts_per_s": round(r["rps"] * texts, 1), "p50_ms": round(r["p50_us"] / 1000, 2),
+                   "p99_ms": round(r["p99_us"] / 1000, 2), "errors": r["errors"],
+                   "cpu_us_per_request": round(r["server_cpu_cores"] * 1e6 / r["rps"], 1) if r["rps"] else None,
+                   "server_timing_ms": timing}
+            out["shapes"].append(row)
+            log(f"  {name:<11} {len(body):>7} B: {r['rps']:8.0f} req/s ({row['texts_per_s']:.0f} texts/s), p99 {row['p99_ms']} ms, "
+                f"{row['cpu_us_per_request']} us CPU/request, Server-Timing medians {timing}")
+        out["peak_rss_mb"] = round(srv.sampler.peak_kb() / 1024, 1)
+    finally:
+        srv.stop()
+    results["cost"] = out
+
+
 def mode_soak(ctx, args, results):
     body_path, _ = ctx.body
     ctx.ensure_server()
@@ -1174,6 +1274,19 @@ def print_report(results, args):
         if "target" in fs:
             p(f"  first {fs['window_s']} s / steady state, median of repeats: {fs['median_ratio']:.3f} "
               f"(target >= {TARGETS['firstsec_ratio']}: {_verdict(fs['target'])})")
+    co = results.get("cost")
+    if co and "floor" in co:
+        p(f"\nCost by body and batch (C#, POST /predict, {co['connections']} connections, {co['duration_s']} s each; "
+          f"Server-Timing medians from one extra client under that load):")
+        p(f"  {'shape':<12}{'body B':>9}{'req/s':>9}{'texts/s':>10}{'p99 ms':>9}{'CPU us/req':>12}{'tokenize':>10}{'queue':>8}{'forward':>9}")
+        fl = co["floor"]
+        p(f"  {'floor GET':<12}{'-':>9}{fl['rps']:>9.0f}{'-':>10}{fl['p99_ms']:>9.2f}{fl['cpu_us_per_request'] or 0:>12.1f}")
+        for r in co["shapes"]:
+            t = r["server_timing_ms"]
+            def ms(v):
+                return f"{v:.3f}" if v is not None else "-"
+            p(f"  {r['shape']:<12}{r['body_bytes']:>9}{r['rps']:>9.0f}{r['texts_per_s']:>10.0f}{r['p99_ms']:>9.2f}"
+              f"{r['cpu_us_per_request'] or 0:>12.1f}{ms(t['tokenize']):>10}{ms(t['queue']):>8}{ms(t['inference']):>9}")
     so = results.get("soak")
     if so:
         p(f"\nSoak (C#, POST /predict, {so['connections']} connections):")
@@ -1204,7 +1317,7 @@ def print_report(results, args):
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mode", default="throughput",
-                    help="throughput (default), coldstart, firstsec, soak, train, or all; a comma-separated list runs several")
+                    help="throughput (default), coldstart, firstsec, cost, soak, train, or all; a comma-separated list runs several")
     ap.add_argument("--repeat", type=int, help="repeats per measurement; medians are quoted (default 3; 1 with --quick)")
     ap.add_argument("--quick", action="store_true", help="smoke run: 1 repeat, 5 s runs (explicit flags still win)")
     ap.add_argument("--only", help="servers, comma-separated: " + ",".join(SERVERS) + " (default all)")
@@ -1248,9 +1361,9 @@ def parse_args(argv):
     args.connections = sorted({int(c) for c in args.connections.split(",") if c.strip()})
     modes = [m.strip() for m in args.mode.split(",") if m.strip()]
     if "all" in modes:
-        modes = ["throughput", "coldstart", "firstsec", "soak", "train"]
+        modes = ["throughput", "coldstart", "firstsec", "cost", "soak", "train"]
     for m in modes:
-        if m not in ("throughput", "coldstart", "firstsec", "soak", "train"):
+        if m not in ("throughput", "coldstart", "firstsec", "cost", "soak", "train"):
             ap.error(f"unknown mode {m!r}")
     args.modes = modes
     args.only_given = args.only is not None
@@ -1299,8 +1412,8 @@ def main(argv=None):
     try:
         for mode in args.modes:
             log(f"== {mode}")
-            {"throughput": mode_throughput, "coldstart": mode_coldstart, "firstsec": mode_firstsec, "soak": mode_soak,
-             "train": mode_train}[mode](
+            {"throughput": mode_throughput, "coldstart": mode_coldstart, "firstsec": mode_firstsec, "cost": mode_cost,
+             "soak": mode_soak, "train": mode_train}[mode](
                 ctx, args, results)
     except KeyboardInterrupt:
         log("interrupted; stopping servers")
