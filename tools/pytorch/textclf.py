@@ -34,7 +34,7 @@ TOKENIZER_NAME = "basic_english"
 ARCH_TEXT_CLASSIFICATION = "text_classification"
 ARCH_TORCHSCRIPT = "torchscript"
 STATE_DICT_KEYS = ("embedding.weight", "fc.weight", "fc.bias")
-MAX_NGRAMS = 6  # the C# side's NGrams.Max: past 3-4 nearly every n-gram is unique and only grows the count
+MAX_NGRAMS = 6  # the C# side's NGrams.Max: each step adds about one lookup per token to every prediction
 
 
 class BundleError(Exception):

@@ -8,7 +8,7 @@ namespace TextClassification.Model.Text;
 public static class NGrams
 {
     /// <summary>The largest N accepted by <c>textclf train --ngrams</c> and in a bundle's <c>config.json</c>.</summary>
-    /// <remarks>Past 3 or 4, nearly every n-gram of a corpus is unique: they only grow the count, not the vocabulary.</remarks>
+    /// <remarks>A bound on the work per text: each step adds about one vocabulary lookup per token to every prediction.</remarks>
     public const int Max = 6;
 
     /// <summary>The terms of <paramref name="tokens"/> in <c>ngrams_iterator</c> order.</summary>
