@@ -23,6 +23,8 @@ Console.WriteLine($"{texts.Count} texts, {chars / texts.Count} chars on average;
 
 Measure("tokenize (basic_english)", texts.Count, () => { foreach (var t in texts) { BasicEnglishTokenizer.Instance.Tokenize(t); } });
 Measure("encode (tokenize + stoi)", texts.Count, () => { foreach (var t in texts) { predictor.Encode(t); } });
+var bigramIds = new List<int>();
+Measure("encode with bigrams (ngrams 2 path)", texts.Count, () => { foreach (var t in texts) { bigramIds.Clear(); predictor.Bundle.Vocabulary.Encode(t, BasicEnglishTokenizer.Instance, bigramIds, 2); } });
 var encoded = texts.Select(predictor.Encode).ToList();
 foreach (int batch in new[] { 1, 8, 64 })
 {

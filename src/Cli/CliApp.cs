@@ -24,6 +24,7 @@ internal static class CliApp
             new EvaluateCommand(streams),
             new PredictCommand(streams),
             new TokenizeCommand(streams),
+            new CrossValidateCommand(streams),
         };
         // Texts may start with '@'; they are not response files.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

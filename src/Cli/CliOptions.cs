@@ -36,12 +36,12 @@ internal static class CliOptions
         : DataFile.IsSupported(path) ? null
         : $"is not a data file; use {DataFileKinds}");
 
-    public static Option<int> Integer(string name, string description, int defaultValue, int min) => new(name)
+    public static Option<int> Integer(string name, string description, int defaultValue, int min, int max = int.MaxValue) => new(name)
     {
         Description = description,
         HelpName = "N",
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = result => ParseInteger(result, name, min) ?? defaultValue,
+        CustomParser = result => ParseInteger(result, name, min, max) ?? defaultValue,
     };
 
     /// <summary>An integer with no default: null when the option is absent.</summary>
@@ -69,7 +69,7 @@ internal static class CliOptions
         },
     };
 
-    private static int? ParseInteger(ArgumentResult result, string name, int min)
+    private static int? ParseInteger(ArgumentResult result, string name, int min, int max = int.MaxValue)
     {
         string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
@@ -80,6 +80,11 @@ internal static class CliOptions
         if (value < min)
         {
             result.AddError($"{name} must be at least {min} (got {value})");
+            return null;
+        }
+        if (value > max)
+        {
+            result.AddError($"{name} must be at most {max} (got {value})");
             return null;
         }
         return value;

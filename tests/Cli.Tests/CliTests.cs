@@ -35,6 +35,26 @@ public sealed partial class CliTests
     }
 
     [Fact]
+    public void TrainWithNGramsWritesThemToTheBundleAndPredictShowsTheTerms()
+    {
+        using var dir = new TempDir();
+        var run = TrainTinyWith(dir, 30, "--ngrams", "2");
+        Assert.True(run.Code == 0, run.Err);
+        var config = JsonDocument.Parse(File.ReadAllText(dir.File("model/config.json"))).RootElement;
+        Assert.Equal(2, config.GetProperty("ngrams").GetInt32());
+        Assert.Equal(2, config.GetProperty("provenance").GetProperty("hyperparameters").GetProperty("ngrams").GetInt32());
+        Assert.Contains("free prize", JsonDocument.Parse(File.ReadAllText(dir.File("model/vocab.json"))).RootElement.EnumerateArray().Select(t => t.GetString()));
+
+        run = CliRun.Of("predict", "--model", dir.File("model"), "--json", "win a free prize");
+        Assert.Equal(0, run.Code);
+        var prediction = JsonDocument.Parse(run.Out).RootElement[0];
+        Assert.Equal(["win", "a", "free", "prize"], prediction.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["win", "a", "free", "prize", "win a", "a free", "free prize"], prediction.GetProperty("terms").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(7, prediction.GetProperty("ids").GetArrayLength());
+        Assert.DoesNotContain(0, prediction.GetProperty("ids").EnumerateArray().Select(id => id.GetInt32()));
+    }
+
+    [Fact]
     public void WithoutATerminalEachEpochIsOneLineInTheFormatScriptsParse()
     {
         using var dir = new TempDir();
@@ -111,13 +131,17 @@ public sealed partial class CliTests
     private static partial Regex EpochLine();
 
     /// <summary>Writes TinyData as a .jsonl training file (plus <paramref name="extraTrainLine"/>) and a .csv test file, then trains on them.</summary>
-    private static CliRun TrainTiny(TempDir dir, int epochs, bool errorIsTerminal = false, bool outIsTerminal = false, string? extraTrainLine = null)
+    private static CliRun TrainTinyWith(TempDir dir, int epochs, params string[] extraOptions) => TrainTiny(dir, epochs, false, false, null, extraOptions);
+
+    private static CliRun TrainTiny(TempDir dir, int epochs, bool errorIsTerminal = false, bool outIsTerminal = false, string? extraTrainLine = null, string[]? extraOptions = null)
     {
         var trainLines = TinyData.Train.Select(r => $"{{\"text\":\"{r.Text}\",\"label\":\"{r.Label}\"}}");
         File.WriteAllLines(dir.File(TrainFile), extraTrainLine is null ? trainLines : trainLines.Append(extraTrainLine));
         File.WriteAllLines(dir.File(TestFile), ["text,label", .. TinyData.Test.Select(r => $"{r.Text},{r.Label}")]);
         return CliRun.Of(new StringReader(""), errorIsTerminal, outIsTerminal,
+        [
             "train", "--train", dir.File(TrainFile), "--test", dir.File(TestFile), "--out", dir.File("model"), "--epochs", $"{epochs}",
-            "--lr", "1", "--batch-size", "4", "--embed-dim", "8", "--min-freq", "1", "--clip", "0", "--lr-step", "0", "--seed", "7");
+            "--lr", "1", "--batch-size", "4", "--embed-dim", "8", "--min-freq", "1", "--clip", "0", "--lr-step", "0", "--seed", "7", .. extraOptions ?? [],
+        ]);
     }
 }

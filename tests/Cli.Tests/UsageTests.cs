@@ -7,7 +7,8 @@ public sealed class UsageTests
     private static readonly string TestData = Path.Combine(RepoPaths.Fixtures, "parity", "test.jsonl");
 
     [Theory]
-    [InlineData("train", new[] { "--train", "--test", "--out", "--lr", "--batch-size", "--epochs", "--embed-dim", "--min-freq", "--max-tokens", "--optimizer", "--lr-step", "--lr-gamma", "--clip", "--accumulate", "--seed", "--threads" })]
+    [InlineData("train", new[] { "--train", "--test", "--out", "--lr", "--batch-size", "--epochs", "--embed-dim", "--ngrams", "--min-freq", "--max-tokens", "--optimizer", "--lr-step", "--lr-gamma", "--clip", "--accumulate", "--seed", "--threads" })]
+    [InlineData("crossval", new[] { "--data", "--folds", "--lr", "--batch-size", "--epochs", "--embed-dim", "--ngrams", "--min-freq", "--max-tokens", "--optimizer", "--seed", "--threads" })]
     [InlineData("evaluate", new[] { "--model", "--data", "--json" })]
     [InlineData("predict", new[] { "--model", "--json", "--input", "TEXT" })]
     [InlineData("tokenize", new[] { "--input" })]
@@ -33,7 +34,7 @@ public sealed class UsageTests
     {
         var run = CliRun.Of("--help");
         Assert.Equal(0, run.Code);
-        Assert.All(["train", "evaluate", "predict", "tokenize"], command => Assert.Contains(command, run.Out, StringComparison.Ordinal));
+        Assert.All(["train", "evaluate", "predict", "tokenize", "crossval"], command => Assert.Contains(command, run.Out, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -74,6 +75,8 @@ public sealed class UsageTests
     [InlineData("--epochs", "2.5", "--epochs must be an integer (got \"2.5\")")]
     [InlineData("--batch-size", "0", "--batch-size must be at least 1 (got 0)")]
     [InlineData("--max-tokens", "1", "--max-tokens must be at least 2 (got 1)")]
+    [InlineData("--ngrams", "0", "--ngrams must be at least 1 (got 0)")]
+    [InlineData("--ngrams", "7", "--ngrams must be at most 6 (got 7)")]
     [InlineData("--optimizer", "foo", "--optimizer must be sgd or adam (got \"foo\")")]
     [InlineData("--lr", "fast", "--lr must be a number (got \"fast\")")]
     [InlineData("--lr", "NaN", "--lr must be a number (got \"NaN\")")]

@@ -137,6 +137,12 @@ public sealed class BundleTests : IClassFixture<BundleTests.SavedBundle>
     [InlineData("tokenizer", "null", "has no \"tokenizer\"")]
     [InlineData("vocab", "\"\"", "has no \"vocab\" file name")]
     [InlineData("weights", "\"../../etc/passwd\"", "points outside the bundle directory")]
+    [InlineData("ngrams", "0", "has \"ngrams\" that must be an integer from 1 to 6 (got 0)")]
+    [InlineData("ngrams", "7", "has \"ngrams\" that must be an integer from 1 to 6 (got 7)")]
+    [InlineData("ngrams", "-2", "(got -2)")]
+    [InlineData("ngrams", "\"2\"", "is not valid JSON for a bundle config")]
+    [InlineData("ngrams", "2.5", "is not valid JSON for a bundle config")]
+    [InlineData("ngrams", "true", "is not valid JSON for a bundle config")]
     public void ReportsConfigValuesThatCannotWork(string field, string value, string problem)
     {
         using var dir = saved.Copy();
@@ -144,6 +150,44 @@ public sealed class BundleTests : IClassFixture<BundleTests.SavedBundle>
         config[field] = JsonNode.Parse(value);
         File.WriteAllText(dir.File("config.json"), config.ToJsonString());
         AssertLoadError(dir, "config.json", problem);
+    }
+
+    [Fact]
+    public void ABundleWithoutNGramsUsesTokensOnlyAndNullNGramsMeansTheSame()
+    {
+        Assert.DoesNotContain("ngrams", File.ReadAllText(saved.Dir.File("config.json")), StringComparison.Ordinal);
+        using var dir = saved.Copy();
+        var config = JsonNode.Parse(File.ReadAllText(dir.File("config.json")))!.AsObject();
+        config["ngrams"] = null;
+        File.WriteAllText(dir.File("config.json"), config.ToJsonString());
+        using var predictor = Predictor.Load(dir.Path);
+        Assert.Equal(1, predictor.Config.NGrams);
+        Assert.Equal(["free", "prize", "now"], predictor.Terms("free prize now"));
+        Assert.Equal(3, predictor.Encode("free prize now").Length);
+    }
+
+    [Fact]
+    public void NGramsInConfigChangeTheTermsEveryTextIsEncodedWith()
+    {
+        using var dir = saved.Copy();
+        var config = JsonNode.Parse(File.ReadAllText(dir.File("config.json")))!.AsObject();
+        config["ngrams"] = 3;
+        File.WriteAllText(dir.File("config.json"), config.ToJsonString());
+        using var predictor = Predictor.Load(dir.Path);
+        Assert.Equal(3, predictor.Config.NGrams);
+        Assert.Equal(["free", "prize", "now", "free prize", "prize now", "free prize now"], predictor.Terms("Free prize now"));
+        Assert.Equal(saved.Vocabulary.Lookup(predictor.Terms("Free prize now")), predictor.Encode("Free prize now"));
+    }
+
+    [Fact]
+    public void SaveWritesNGramsAboveOneAndLoadReadsThemBack()
+    {
+        using var dir = new TempDir();
+        ModelBundle.Save(dir.Path, saved.Model, saved.Vocabulary, saved.Labels, ngrams: 2);
+        Assert.Equal(2, (int)JsonNode.Parse(File.ReadAllText(dir.File("config.json")))!["ngrams"]!);
+        using var predictor = Predictor.Load(dir.Path);
+        Assert.Equal(2, predictor.Config.NGrams);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ModelBundle.Save(dir.Path, saved.Model, saved.Vocabulary, saved.Labels, ngrams: 0));
     }
 
     [Fact]

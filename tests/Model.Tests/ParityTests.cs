@@ -65,6 +65,36 @@ public sealed class ParityTests : IClassFixture<ParityTests.Expected>
     }
 
     [Fact]
+    public void BigramBundleFromPyTorchMatchesTokensTermsIdsLogitsAndLabels()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "parity", "expected_bigram.json")));
+        var cases = document.RootElement.EnumerateArray().ToList();
+        using var predictor = Predictor.Load(Path.Combine(RepoPaths.Fixtures, "parity", "bundle_bigram"));
+        Assert.Equal(2, predictor.Config.NGrams);
+        var predictions = predictor.Predict([.. cases.Select(c => c.GetProperty("text").GetString()!)]);
+        double worst = 0;
+        int withBigrams = 0;
+        for (int i = 0; i < cases.Count; i++)
+        {
+            var c = cases[i];
+            string text = c.GetProperty("text").GetString()!;
+            string[] terms = [.. c.GetProperty("terms").EnumerateArray().Select(t => t.GetString()!)];
+            Assert.Equal(c.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()!), predictor.Tokenize(text));
+            Assert.Equal(terms, predictor.Terms(text));
+            Assert.Equal(c.GetProperty("ids").EnumerateArray().Select(t => t.GetInt32()), predictor.Encode(text));
+            Assert.Equal(c.GetProperty("label").GetString(), predictions[i].Label);
+            var logits = c.GetProperty("logits").EnumerateArray().Select(t => t.GetDouble()).ToList();
+            for (int k = 0; k < logits.Count; k++)
+            {
+                worst = Math.Max(worst, Math.Abs(logits[k] - predictions[i].Logits[k]));
+            }
+            withBigrams += terms.Any(t => t.Contains(' ', StringComparison.Ordinal)) && predictor.Encode(text).Skip(predictor.Tokenize(text).Count).Any(id => id != 0) ? 1 : 0;
+        }
+        Assert.True(withBigrams > 20, $"only {withBigrams} texts have a known bigram");
+        Assert.True(worst <= Tolerance, $"max |logit difference| {worst:E2} > {Tolerance:E0}");
+    }
+
+    [Fact]
     public void TorchScriptBundleReportsItsArchitecture()
     {
         using var predictor = Predictor.Load(Path.Combine(RepoPaths.Fixtures, "parity", "bundle_torchscript"));

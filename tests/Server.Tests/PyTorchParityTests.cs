@@ -20,6 +20,12 @@ public sealed class TorchScriptBundleFactory : PyTorchBundleFactory
     protected override string Bundle => "bundle_torchscript";
 }
 
+/// <summary>A model trained by PyTorch on unigrams and bigrams (<c>"ngrams": 2</c>): every text is encoded with torchtext's ngrams_iterator.</summary>
+public sealed class BigramBundleFactory : PyTorchBundleFactory
+{
+    protected override string Bundle => "bundle_bigram";
+}
+
 /// <summary>
 /// POST /predict answers what PyTorch 1.13 computed for the same bundle (tests/fixtures/parity/expected.json, made by
 /// tools/pytorch/make_fixtures.py): the same label and probabilities within 1e-5 for every text, alone and in a batch.
@@ -29,6 +35,9 @@ public abstract class PyTorchParityTestsBase<TFactory>(TFactory factory)
     where TFactory : ServerFactory
 {
     private const double Tolerance = 1e-5;
+
+    /// <summary>PyTorch's answers for the factory's bundle, in tests/fixtures/parity.</summary>
+    protected virtual string ExpectedFile => "expected.json";
 
     [Fact]
     public async Task PredictMatchesPyTorchForEveryFixtureText()
@@ -70,9 +79,9 @@ public abstract class PyTorchParityTestsBase<TFactory>(TFactory factory)
 
     private sealed record Expected(string Text, string Label, Dictionary<string, double> Probabilities);
 
-    private static List<Expected> LoadExpected()
+    private List<Expected> LoadExpected()
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "parity", "expected.json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "parity", ExpectedFile)));
         return [.. document.RootElement.EnumerateArray()
             .Where(item => !string.IsNullOrWhiteSpace(item.GetProperty("text").GetString())) // blank texts are a 400 by contract
             .Select(item => new Expected(
@@ -87,3 +96,9 @@ public sealed class PyTorchParityTests(PyTorchBundleFactory factory)
 
 public sealed class TorchScriptParityTests(TorchScriptBundleFactory factory)
     : PyTorchParityTestsBase<TorchScriptBundleFactory>(factory), IClassFixture<TorchScriptBundleFactory>;
+
+public sealed class BigramParityTests(BigramBundleFactory factory)
+    : PyTorchParityTestsBase<BigramBundleFactory>(factory), IClassFixture<BigramBundleFactory>
+{
+    protected override string ExpectedFile => "expected_bigram.json";
+}

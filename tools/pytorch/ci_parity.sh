@@ -11,6 +11,11 @@
 #   d. C# -> PyTorch: `textclf train` bundle (--embed-dim 16 --min-freq 1 --epochs 2) on
 #      tests/fixtures/parity; its vocab.json equals textclf.build_vocab_from_iterator (torchtext
 #      order) on the same file; verify.py --compare with C# `predict --json` (tol 1e-5)
+#   e. PyTorch -> C#, bigrams: train.py --ngrams 2 bundle (--embed-dim 24 --min-freq 2 --epochs 3);
+#      C# `predict --json` (tokens, terms, ids, logits) matches verify.py (tol 1e-5)
+#   f. C# -> PyTorch, bigrams: `textclf train --ngrams 2` bundle (--embed-dim 16 --min-freq 2
+#      --epochs 2); its vocab.json equals build_vocab_from_iterator over ngrams_iterator(tokens, 2);
+#      strict load in PyTorch and verify.py --compare with C# `predict --json` (tol 1e-5)
 #
 # Needs Debian's /usr/bin/python3 with python3-torch (override with PYTHON=...); without torch it
 # prints "parity: skipped (python3-torch not available)" and exits 0. Builds src/Cli in Release
@@ -40,7 +45,7 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 secs() { local ms=$(( $(now_ms) - $1 )); printf '%d.%01ds' $(( ms / 1000 )) $(( ms % 1000 / 100 )); }
 header() { printf '\n== %s\n' "$*"; }
 T_START=$(now_ms)
-CHECKS=(a b c d)
+CHECKS=(a b c d e f)
 PASSED=0
 FAILED=0
 SUMMARY=()
@@ -126,25 +131,56 @@ EOF
   predict_compare c "$TMP/py_bundle" "$TMP/cd.in.jsonl"
 }
 
-check_d() {
-  [[ -f "$TMP/cd.in.jsonl" ]] || write_inputs "$TMP/cd.in.jsonl" "$FIX/test.jsonl" 1
-  "${CS[@]}" train --train "$FIX/train.jsonl" --test "$FIX/test.jsonl" --out "$TMP/cs_bundle" \
-    --embed-dim 16 --min-freq 1 --epochs 2
-  "$PY" - "$TMP/cs_bundle" "$FIX/train.jsonl" 1 <<'EOF'
+# C#'s vocab.json equals textclf.build_vocab_from_iterator over ngrams_iterator(basic_english(text), N).
+compare_vocab() { # BUNDLE TRAIN MIN_FREQ NGRAMS
+  "$PY" - "$@" <<'EOF'
 import json, os, sys
 sys.path.insert(0, os.environ["HERE"])
 import textclf
-bundle, train, min_freq = sys.argv[1], sys.argv[2], int(sys.argv[3])
+bundle, train, min_freq, ngrams = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 cs = json.load(open(os.path.join(bundle, "vocab.json"), encoding="utf-8"))
-py = textclf.build_vocab_from_iterator((textclf.basic_english(t) for t, _ in textclf.read_examples(train)),
+config = json.load(open(os.path.join(bundle, "config.json"), encoding="utf-8"))
+if config.get("ngrams", 1) != ngrams:
+    sys.exit(f"FAIL: config.json ngrams {config.get('ngrams')!r}, expected {ngrams}")
+py = textclf.build_vocab_from_iterator((textclf.terms(textclf.basic_english(t), ngrams)
+                                        for t, _ in textclf.read_examples(train)),
                                        min_freq=min_freq, specials=[textclf.UNK]).get_itos()
 if cs != py:
     j = next((i for i, (a, b) in enumerate(zip(py, cs)) if a != b), min(len(py), len(cs)))
     sys.exit(f"FAIL: C# vocab ({len(cs)}) != python build_vocab_from_iterator ({len(py)}); first diff at {j}: "
              f"python {py[j:j + 5]} vs C# {cs[j:j + 5]}")
-print(f"C# vocab.json == python build_vocab_from_iterator(min_freq={min_freq}): {len(cs)} tokens")
+print(f"C# vocab.json == python build_vocab_from_iterator(ngrams_iterator(..., {ngrams}), min_freq={min_freq}): "
+      f"{len(cs)} terms, {sum(' ' in t for t in cs)} of them n-grams")
 EOF
+}
+
+check_d() {
+  [[ -f "$TMP/cd.in.jsonl" ]] || write_inputs "$TMP/cd.in.jsonl" "$FIX/test.jsonl" 1
+  "${CS[@]}" train --train "$FIX/train.jsonl" --test "$FIX/test.jsonl" --out "$TMP/cs_bundle" \
+    --embed-dim 16 --min-freq 1 --epochs 2
+  compare_vocab "$TMP/cs_bundle" "$FIX/train.jsonl" 1 1
   predict_compare d "$TMP/cs_bundle" "$TMP/cd.in.jsonl"
+}
+
+check_e() {
+  [[ -f "$TMP/cd.in.jsonl" ]] || write_inputs "$TMP/cd.in.jsonl" "$FIX/test.jsonl" 1
+  "$PY" "$HERE/train.py" --train "$FIX/train.jsonl" --test "$FIX/test.jsonl" --out "$TMP/py_bigram" \
+    --embed-dim 24 --min-freq 2 --epochs 3 --seed 5 --ngrams 2
+  "$PY" - "$TMP/py_bigram/config.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["ngrams"] == 2 and c["embed_dim"] == 24, c
+print(f"python bigram bundle: vocab {c['vocab_size']}, ngrams {c['ngrams']}, labels {c['labels']}")
+EOF
+  predict_compare e "$TMP/py_bigram" "$TMP/cd.in.jsonl"
+}
+
+check_f() {
+  [[ -f "$TMP/cd.in.jsonl" ]] || write_inputs "$TMP/cd.in.jsonl" "$FIX/test.jsonl" 1
+  "${CS[@]}" train --train "$FIX/train.jsonl" --test "$FIX/test.jsonl" --out "$TMP/cs_bigram" \
+    --embed-dim 16 --min-freq 2 --epochs 2 --ngrams 2
+  compare_vocab "$TMP/cs_bigram" "$FIX/train.jsonl" 2 2
+  predict_compare f "$TMP/cs_bigram" "$TMP/cd.in.jsonl"
 }
 
 TITLES=(
@@ -152,6 +188,8 @@ TITLES=(
   "b. C#-trained models/default in PyTorch (strict load) vs C# predict"
   "c. PyTorch-trained bundle (3 labels, embed 24, min_freq 4) in C# vs PyTorch"
   "d. C#-trained bundle (embed 16, min_freq 1) in PyTorch vs C# predict"
+  "e. PyTorch-trained bigram bundle (ngrams 2, embed 24, min_freq 2) in C# vs PyTorch"
+  "f. C#-trained bigram bundle (ngrams 2, embed 16, min_freq 2) in PyTorch vs C# predict"
 )
 for i in "${!CHECKS[@]}"; do
   c=${CHECKS[$i]}

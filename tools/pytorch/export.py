@@ -200,10 +200,14 @@ def main(argv=None):
     fmt = ap.add_mutually_exclusive_group()
     fmt.add_argument("--torchscript", action="store_true", help="write model.pt (torch.jit.script + torch.jit.save)")
     fmt.add_argument("--safetensors", action="store_true", help="write model.safetensors instead of model_weights.pth")
+    ap.add_argument("--ngrams", type=int, default=1,
+                    help="the N the model was trained with (the tutorial's NGRAMS; its vocab holds the n-grams); default 1")
     ap.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
                     help="rename state_dict key prefixes, e.g. --rename emb.=embedding. (repeatable)")
     args = ap.parse_args(argv)
 
+    if not 1 <= args.ngrams <= textclf.MAX_NGRAMS:
+        ap.error(f"--ngrams must be from 1 to {textclf.MAX_NGRAMS} (got {args.ngrams})")
     renames = []
     for r in args.rename:
         if "=" not in r:
@@ -250,14 +254,14 @@ def main(argv=None):
         ("source_sha256", textclf.sha256_file(args.weights)),
         ("created_utc", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")),
     ])
-    textclf.save_bundle(args.out, model, itos, labels, provenance, fmt=fmt_name)
+    textclf.save_bundle(args.out, model, itos, labels, provenance, fmt=fmt_name, ngrams=args.ngrams)
 
     # Round trip: reload with the strict loader and compare with the source weights.
     bundle = textclf.load_bundle(args.out)
     probe = ["", textclf.UNK] + itos[1:50] + [" ".join(itos[1:30])]
     with torch.no_grad():
         a = [r["logits"] for r in textclf.predict(bundle, probe)]
-        ids = [bundle.vocab.lookup_indices(textclf.basic_english(t)) for t in probe]
+        ids = [textclf.encode(t, bundle.vocab, bundle.ngrams)[2] for t in probe]
         _, flat, off = textclf.collate_ids(ids)
         b = model(flat, off).tolist()
     diff = max(abs(x - y) for ra, rb in zip(a, b) for x, y in zip(ra, rb))

@@ -12,12 +12,16 @@ Deterministic (fixed seeds, 1 thread). Writes:
                                  final-sigma context sets, for porting/testing the C# tokenizer
   vocab_cases.json               [{"name","texts","min_freq","max_tokens","specials","itos"}]
                                  build_vocab_from_iterator semantics incl. ties in code-point order
+  ngram_cases.json               [{"name","tokens","ngrams","terms"}]  ngrams_iterator (Python port) on token
+                                 lists: fewer tokens than n, n = 1..4, repeats, Unicode, tokenized texts
   parity/train.jsonl, parity/test.jsonl   the small 3-class training set (generated from word lists)
   parity/bundle/                 trained by train.py's train() (embed_dim 32, min_freq 2), .pth
   parity/bundle_safetensors/     same weights, model.safetensors
   parity/bundle_torchscript/     same model, torch.jit.script -> model.pt (architecture "torchscript")
   parity/expected.json           [{"text","tokens","ids","logits","label","probabilities"}] ~200 texts,
                                  computed by PyTorch from each of the three bundles (asserted identical)
+  parity/bundle_bigram/          trained on the same data with ngrams 2 (vocab of unigrams + bigrams), .pth
+  parity/expected_bigram.json    [{"text","tokens","terms","ids","logits","label","probabilities"}] the same texts
 All JSON is ASCII-only (non-ASCII characters are \\u-escaped, astral ones as surrogate pairs).
 """
 import argparse
@@ -41,6 +45,7 @@ SEED = 20240607
 HYPER = OrderedDict([("optimizer", "sgd"), ("lr", 5.0), ("momentum", 0.0), ("clip_grad_norm", 0.0),
                      ("batch_size", 16), ("epochs", 6), ("embed_dim", 32), ("min_freq", 2),
                      ("max_tokens", None), ("seed", SEED), ("threads", 1), ("loss", "CrossEntropyLoss")])
+BIGRAM_HYPER = OrderedDict(list(HYPER.items())[:7] + [("ngrams", 2)] + list(HYPER.items())[7:])
 
 # ----------------------------------------------------------------------------------------
 # Tokenizer cases
@@ -268,6 +273,34 @@ def vocab_cases():
 
 
 # ----------------------------------------------------------------------------------------
+# N-gram cases
+# ----------------------------------------------------------------------------------------
+def ngram_cases():
+    # torchtext's own code yields all unigrams first (its docstring's interleaved example is wrong);
+    # MindSpore's API mapping page prints this output of the real torchtext.data.utils.ngrams_iterator.
+    assert list(textclf.ngrams_iterator(["here", "we", "are"], 2)) == ["here", "we", "are", "here we", "we are"]
+    cases = [
+        ("torchtext_example", ["here", "we", "are"], 2),
+        ("torchtext_example_n3", ["here", "we", "are"], 3),
+        ("unigrams_only", ["here", "we", "are"], 1),
+        ("n_zero_gives_tokens", ["a", "b"], 0),
+        ("empty", [], 2),
+        ("one_token_n2", ["solo"], 2),
+        ("two_tokens_n3", ["a", "b"], 3),
+        ("three_tokens_n4", ["a", "b", "c"], 4),
+        ("five_tokens_n3", ["a", "b", "c", "d", "e"], 3),
+        ("repeats", ["the", "the", "the", "goal"], 2),
+        ("punctuation_tokens", textclf.basic_english("Don't stop, it's fine!"), 2),
+        ("unicode", textclf.basic_english("İstanbul café 😀 ΟΔΟΣ"), 3),
+        ("unk_like", ["<unk>", "<unk>", "x"], 2),
+        ("email", textclf.basic_english("Subject: Re: [SPAM] Win $1,000,000!!! Click http://x.example/win now."), 2),
+        ("n6", textclf.basic_english("one two three four five six seven"), 6),
+    ]
+    return [OrderedDict([("name", name), ("tokens", list(tokens)), ("ngrams", n),
+                         ("terms", list(textclf.ngrams_iterator(list(tokens), n)))]) for name, tokens, n in cases]
+
+
+# ----------------------------------------------------------------------------------------
 # Parity training data (3 classes, generated from word lists)
 # ----------------------------------------------------------------------------------------
 CLASS_WORDS = {
@@ -384,6 +417,8 @@ def build(out):
                                     for k, v in tables.items()) + "\n}\n")
     with open(os.path.join(out, "vocab_cases.json"), "w", encoding="utf-8") as f:
         f.write(textclf.dumps_array(vocab_cases()))
+    with open(os.path.join(out, "ngram_cases.json"), "w", encoding="utf-8") as f:
+        f.write(textclf.dumps_array(ngram_cases()))
 
     train_ex, test_ex = parity_data()
     ptrain = os.path.join(out, "parity", "train.jsonl")
@@ -438,11 +473,58 @@ def build(out):
                              ("probabilities", r["probabilities"])]) for r in results["pth"]]
     with open(os.path.join(out, "parity", "expected.json"), "w", encoding="utf-8") as f:
         f.write(textclf.dumps_array(expected))
+    bigram_vocab = build_bigram(out, train_ex, test_ex, ptrain, ptest, texts)
     n_empty = sum(1 for r in expected if not r["ids"])
     n_unk = sum(1 for r in expected if r["ids"] and all(i == 0 for i in r["ids"]))
     print(f"  tokenizer cases {len(tok)}, expected texts {len(expected)} ({n_empty} empty bags, "
-          f"{n_unk} only <unk>), vocab {len(vocab)}, test accuracy {metrics['final_test_accuracy']:.4f}")
+          f"{n_unk} only <unk>), vocab {len(vocab)}, test accuracy {metrics['final_test_accuracy']:.4f}; "
+          f"bigram vocab {bigram_vocab}")
     return out
+
+
+def _fixture_metrics(metrics):
+    for h in metrics["epochs"]:  # timings are not deterministic: keep them out of the fixture
+        h.pop("train_seconds")
+        h.pop("epoch_seconds")
+    metrics.pop("mean_epoch_seconds", None)
+    metrics = json.loads(json.dumps(metrics), object_pairs_hook=OrderedDict)
+    for h in metrics["epochs"]:
+        for k in ("train_loss", "test_loss"):
+            h[k] = round(h[k], 4)
+    return metrics
+
+
+def build_bigram(out, train_ex, test_ex, ptrain, ptest, texts):
+    """The same data and hyperparameters with ngrams 2: the vocabulary holds unigrams and bigrams."""
+    h = BIGRAM_HYPER
+    model, vocab, labels, metrics = trainer.train(
+        train_ex, test_ex, embed_dim=h["embed_dim"], min_freq=h["min_freq"], lr=h["lr"],
+        batch_size=h["batch_size"], epochs=h["epochs"], seed=h["seed"], optimizer_name=h["optimizer"],
+        momentum=h["momentum"], clip=h["clip_grad_norm"], ngrams=h["ngrams"], log=lambda m: print("  " + m))
+    assert any(" " in t for t in vocab.get_itos()), "a bigram vocabulary holds bigrams"
+    provenance = OrderedDict([
+        ("trainer", "tools/pytorch/make_fixtures.py via train.py train() (torch %s)" % torch.__version__.split("a")[0]),
+        ("hyperparameters", h),
+        ("data_sha256", OrderedDict([("train.jsonl", textclf.sha256_file(ptrain)),
+                                     ("test:test.jsonl", textclf.sha256_file(ptest))])),
+        ("metrics", _fixture_metrics(metrics)),
+    ])
+    path = os.path.join(out, "parity", "bundle_bigram")
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    textclf.save_bundle(path, model, vocab, labels, provenance, fmt="pth", ngrams=h["ngrams"])
+    bundle = textclf.load_bundle(path)
+    assert bundle.ngrams == 2
+    results = textclf.predict(bundle, texts)
+    for r in results[:: 7]:
+        assert textclf.predict(bundle, [r["text"]])[0]["logits"] == r["logits"]
+    expected = [OrderedDict([("text", r["text"]), ("tokens", r["tokens"]), ("terms", r["terms"]), ("ids", r["ids"]),
+                             ("logits", r["logits"]), ("label", r["label"]),
+                             ("probabilities", r["probabilities"])]) for r in results]
+    assert any(len(r["terms"]) > len(r["tokens"]) for r in expected)
+    with open(os.path.join(out, "parity", "expected_bigram.json"), "w", encoding="utf-8") as f:
+        f.write(textclf.dumps_array(expected))
+    return len(vocab)
 
 
 # ----------------------------------------------------------------------------------------
@@ -455,8 +537,9 @@ def _load_json(path):
 
 def check(fresh, committed, tol=1e-5):
     problems = []
-    exact = ["tokenizer_cases.json", "unicode_tables.json", "vocab_cases.json", "parity/train.jsonl", "parity/test.jsonl"]
-    for d in ("bundle", "bundle_safetensors", "bundle_torchscript"):
+    exact = ["tokenizer_cases.json", "unicode_tables.json", "vocab_cases.json", "ngram_cases.json",
+             "parity/train.jsonl", "parity/test.jsonl"]
+    for d in ("bundle", "bundle_safetensors", "bundle_torchscript", "bundle_bigram"):
         exact += [f"parity/{d}/vocab.json", f"parity/{d}/config.json"]
     for rel in exact:
         a, b = os.path.join(fresh, rel), os.path.join(committed, rel)
@@ -468,7 +551,7 @@ def check(fresh, committed, tol=1e-5):
                 problems.append(f"{rel}: differs from a fresh build")
     # weights: compare tensor values (bytes may differ, e.g. TorchScript debug info holds file paths)
     max_w = 0.0
-    for d in ("bundle", "bundle_safetensors", "bundle_torchscript"):
+    for d in ("bundle", "bundle_safetensors", "bundle_torchscript", "bundle_bigram"):
         try:
             fa = textclf.load_bundle(os.path.join(fresh, "parity", d)).model.state_dict()
             fb = textclf.load_bundle(os.path.join(committed, "parity", d)).model.state_dict()
@@ -478,17 +561,19 @@ def check(fresh, committed, tol=1e-5):
             problems.append(str(e))
     if max_w > tol:
         problems.append(f"weights differ from a fresh build by up to {max_w:g}")
-    ea = _load_json(os.path.join(fresh, "parity", "expected.json"))
-    eb = _load_json(os.path.join(committed, "parity", "expected.json"))
     max_l = 0.0
-    if len(ea) != len(eb):
-        problems.append(f"parity/expected.json: {len(eb)} items, fresh build has {len(ea)}")
-    for a, b in zip(ea, eb):
-        if (a["text"], a["tokens"], a["ids"], a["label"]) != (b["text"], b["tokens"], b["ids"], b["label"]):
-            problems.append(f"parity/expected.json: text/tokens/ids/label differ for {a['text'][:40]!r}")
-        max_l = max([max_l] + [abs(x - y) for x, y in zip(a["logits"], b["logits"])])
+    for name in ("expected.json", "expected_bigram.json"):
+        ea = _load_json(os.path.join(fresh, "parity", name))
+        eb = _load_json(os.path.join(committed, "parity", name))
+        if len(ea) != len(eb):
+            problems.append(f"parity/{name}: {len(eb)} items, fresh build has {len(ea)}")
+        for a, b in zip(ea, eb):
+            keys = ("text", "tokens", "terms", "ids", "label")
+            if [a.get(k) for k in keys] != [b.get(k) for k in keys]:
+                problems.append(f"parity/{name}: text/tokens/terms/ids/label differ for {a['text'][:40]!r}")
+            max_l = max([max_l] + [abs(x - y) for x, y in zip(a["logits"], b["logits"])])
     if max_l > tol:
-        problems.append(f"parity/expected.json: logits differ by up to {max_l:g}")
+        problems.append(f"parity/expected*.json: logits differ by up to {max_l:g}")
     for p in problems:
         print("MISMATCH " + p)
     print(f"check: {'OK' if not problems else 'FAILED'} (max |weight diff| {max_w:g}, max |logit diff| {max_l:g})")

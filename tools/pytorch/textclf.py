@@ -6,6 +6,7 @@ torchtext is NOT imported: its pieces we need are ported verbatim below.
 
 Contents
   * basic_english(line)           torchtext's `basic_english` tokenizer (torchtext/data/utils.py)
+  * ngrams_iterator(tokens, n)    torchtext's `ngrams_iterator` (torchtext/data/utils.py): the model's terms
   * Vocab, build_vocab_from_iterator(...)   torchtext vocab semantics (stoi/itos/default index)
   * TextClassificationModel       the torchtext tutorial model (EmbeddingBag(mean) + Linear)
   * save_bundle / load_bundle     the bundle directory (config.json, vocab.json, weights)
@@ -33,6 +34,7 @@ TOKENIZER_NAME = "basic_english"
 ARCH_TEXT_CLASSIFICATION = "text_classification"
 ARCH_TORCHSCRIPT = "torchscript"
 STATE_DICT_KEYS = ("embedding.weight", "fc.weight", "fc.bias")
+MAX_NGRAMS = 6  # the C# side's NGrams.Max: each step adds about one lookup per token to every prediction
 
 
 class BundleError(Exception):
@@ -56,6 +58,29 @@ def basic_english(line):
 
 
 tokenize = basic_english
+
+
+# --------------------------------------------------------------------------------------
+# N-grams: torchtext.data.utils.ngrams_iterator, same semantics (torchtext is not imported).
+# --------------------------------------------------------------------------------------
+def ngrams_iterator(token_list, ngrams):
+    """Yield every token in order, then for n = 2..ngrams every run of n consecutive tokens joined
+    by one space, in order. Fewer than n tokens give no n-grams; ngrams <= 1 gives the tokens only.
+    (torchtext's docstring shows an interleaved order; its code, ported here, yields this one.)"""
+
+    def _get_ngrams(n):
+        return zip(*[token_list[i:] for i in range(n)])
+
+    for x in token_list:
+        yield x
+    for n in range(2, ngrams + 1):
+        for x in _get_ngrams(n):
+            yield " ".join(x)
+
+
+def terms(tokens, ngrams=1):
+    """What the vocabulary and the model see: list(ngrams_iterator(tokens, ngrams))."""
+    return list(ngrams_iterator(list(tokens), ngrams))
 
 
 # --------------------------------------------------------------------------------------
@@ -286,9 +311,11 @@ def sha256_file(path):
 # --------------------------------------------------------------------------------------
 # Batching
 # --------------------------------------------------------------------------------------
-def encode(text, vocab):
+def encode(text, vocab, ngrams=1):
+    """(tokens, terms, ids): basic_english tokens, their ngrams_iterator terms and the terms' ids."""
     tokens = basic_english(text)
-    return tokens, vocab.lookup_indices(tokens)
+    grams = terms(tokens, ngrams)
+    return tokens, grams, vocab.lookup_indices(grams)
 
 
 def collate_ids(id_lists, labels=None):
@@ -304,11 +331,11 @@ def collate_ids(id_lists, labels=None):
     return lab, text, off
 
 
-def collate(batch, vocab, label_to_id):
+def collate(batch, vocab, label_to_id, ngrams=1):
     """batch: iterable of (text, label str) -> (labels, flat ids, offsets)."""
     id_lists, labels = [], []
     for text, label in batch:
-        id_lists.append(encode(text, vocab)[1])
+        id_lists.append(encode(text, vocab, ngrams)[2])
         labels.append(label_to_id[label])
     return collate_ids(id_lists, labels)
 
@@ -386,8 +413,10 @@ def load_safetensors(path):
 WEIGHT_FILES = {"pth": "model_weights.pth", "safetensors": "model.safetensors", "torchscript": "model.pt"}
 
 
-def save_bundle(out_dir, model, vocab, labels, provenance=None, fmt="pth"):
-    """Write config.json + vocab.json + weights. fmt: 'pth' | 'safetensors' | 'torchscript'."""
+def save_bundle(out_dir, model, vocab, labels, provenance=None, fmt="pth", ngrams=1):
+    """Write config.json + vocab.json + weights. fmt: 'pth' | 'safetensors' | 'torchscript'.
+    ngrams > 1 is written as "ngrams" (absent means 1, so unigram bundles are unchanged)."""
+    _check_ngrams(ngrams, "ngrams")
     os.makedirs(out_dir, exist_ok=True)
     model = model.eval()
     sd = model.state_dict()
@@ -409,6 +438,10 @@ def save_bundle(out_dir, model, vocab, labels, provenance=None, fmt="pth"):
         ("num_class", int(num_class)),
         ("labels", [str(x) for x in labels]),
         ("tokenizer", TOKENIZER_NAME),
+    ])
+    if ngrams > 1:
+        config["ngrams"] = int(ngrams)
+    config.update([
         ("vocab", "vocab.json"),
         ("weights", weights),
     ])
@@ -442,6 +475,15 @@ class Bundle:
     @property
     def architecture(self):
         return self.config["architecture"]
+
+    @property
+    def ngrams(self):
+        return self.config.get("ngrams", 1)
+
+
+def _check_ngrams(value, where):
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_NGRAMS:
+        raise BundleError(f"{where}: \"ngrams\" must be an integer from 1 to {MAX_NGRAMS} (got {value!r})")
 
 
 def _check_state_dict(sd, config, wpath):
@@ -496,6 +538,8 @@ def load_config(path):
                           f"(expected {ARCH_TEXT_CLASSIFICATION!r} or {ARCH_TORCHSCRIPT!r})")
     if config["tokenizer"] != TOKENIZER_NAME:
         raise BundleError(f"{cpath}: unsupported tokenizer {config['tokenizer']!r} (only {TOKENIZER_NAME!r})")
+    if "ngrams" in config:
+        _check_ngrams(config["ngrams"], cpath)
     for key in ("vocab_size", "embed_dim", "num_class"):
         if config[key] <= 0:
             raise BundleError(f"{cpath}: \"{key}\" must be positive")
@@ -560,14 +604,15 @@ def dumps_array(items):
 # Prediction
 # --------------------------------------------------------------------------------------
 def predict(bundle, texts, batch_size=256):
-    """Return a list of {"text","tokens","ids","logits","probabilities","label"} (floats from float32)."""
+    """Return a list of {"text","tokens","terms","ids","logits","probabilities","label"} (floats from float32);
+    terms are ngrams_iterator(tokens, bundle ngrams), one per id."""
     results = []
     texts = list(texts)
     with torch.no_grad():
         for start in range(0, len(texts), batch_size):
             chunk = texts[start:start + batch_size]
-            enc = [encode(t, bundle.vocab) for t in chunk]
-            _, flat, offsets = collate_ids([ids for _, ids in enc])
+            enc = [encode(t, bundle.vocab, bundle.ngrams) for t in chunk]
+            _, flat, offsets = collate_ids([ids for _, _, ids in enc])
             logits = bundle.model(flat, offsets)
             probs = torch.softmax(logits, dim=1)
             pred = torch.argmax(logits, dim=1)
@@ -575,7 +620,8 @@ def predict(bundle, texts, batch_size=256):
                 results.append(OrderedDict([
                     ("text", text),
                     ("tokens", enc[i][0]),
-                    ("ids", enc[i][1]),
+                    ("terms", enc[i][1]),
+                    ("ids", enc[i][2]),
                     ("logits", [float(x) for x in logits[i].tolist()]),
                     ("probabilities", OrderedDict((bundle.labels[j], float(p)) for j, p in enumerate(probs[i].tolist()))),
                     ("label", bundle.labels[int(pred[i])]),

@@ -5,7 +5,8 @@
         --test data/spamassassin/test.jsonl.gz --out models/spam-py
 
 Workflow (torchtext text-classification tutorial, without torchtext):
-  basic_english tokenizer -> vocab (build_vocab_from_iterator, specials ["<unk>"], min_freq)
+  basic_english tokenizer -> ngrams_iterator(tokens, --ngrams) -> vocab (build_vocab_from_iterator,
+  specials ["<unk>"], min_freq)
   -> labels = sorted unique label strings -> EmbeddingBag(mean)+Linear
   -> CrossEntropyLoss + SGD; per epoch: train loop (zero_grad, forward, loss.backward, step)
   then a test loop under torch.no_grad(); prints train loss, test loss, accuracy, seconds.
@@ -30,10 +31,10 @@ from torch import nn  # noqa: E402
 import textclf  # noqa: E402
 
 
-def encode_all(examples, vocab, label_to_id):
+def encode_all(examples, vocab, label_to_id, ngrams=1):
     ids, labels = [], []
     for text, label in examples:
-        ids.append(vocab.lookup_indices(textclf.basic_english(text)))
+        ids.append(textclf.encode(text, vocab, ngrams)[2])
         labels.append(label_to_id[label])
     return ids, labels
 
@@ -65,11 +66,11 @@ def run_epoch(model, ids, labels, batch_size, optimizer=None, criterion=None, ge
 
 
 def train(train_examples, test_examples, *, embed_dim=64, min_freq=1, max_tokens=None, lr=5.0,
-          batch_size=64, epochs=5, seed=0, optimizer_name="sgd", momentum=0.0, clip=0.0,
+          batch_size=64, epochs=5, seed=0, optimizer_name="sgd", momentum=0.0, clip=0.0, ngrams=1,
           log=print):
     """Train and return (model, vocab, labels, metrics). Deterministic for a seed."""
     torch.manual_seed(seed)
-    vocab = textclf.build_vocab_from_iterator((textclf.basic_english(t) for t, _ in train_examples),
+    vocab = textclf.build_vocab_from_iterator((textclf.terms(textclf.basic_english(t), ngrams) for t, _ in train_examples),
                                               min_freq=min_freq, specials=[textclf.UNK], max_tokens=max_tokens)
     labels = sorted({lab for _, lab in train_examples})
     unknown = sorted({lab for _, lab in test_examples} - set(labels))
@@ -77,9 +78,9 @@ def train(train_examples, test_examples, *, embed_dim=64, min_freq=1, max_tokens
         raise textclf.BundleError(f"test labels not seen in training data: {unknown}")
     label_to_id = {lab: i for i, lab in enumerate(labels)}
     t0 = time.perf_counter()
-    tr_ids, tr_lab = encode_all(train_examples, vocab, label_to_id)
-    te_ids, te_lab = encode_all(test_examples, vocab, label_to_id)
-    log(f"vocab {len(vocab)} tokens (min_freq={min_freq}), labels {labels}, "
+    tr_ids, tr_lab = encode_all(train_examples, vocab, label_to_id, ngrams)
+    te_ids, te_lab = encode_all(test_examples, vocab, label_to_id, ngrams)
+    log(f"vocab {len(vocab)} terms (min_freq={min_freq}, ngrams={ngrams}), labels {labels}, "
         f"train {len(tr_ids)} / test {len(te_ids)} examples; tokenize+lookup {time.perf_counter() - t0:.2f}s")
 
     model = textclf.TextClassificationModel(len(vocab), embed_dim, len(labels))
@@ -130,12 +131,16 @@ def main(argv=None):
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--embed-dim", type=int, default=64)
     ap.add_argument("--min-freq", type=int, default=1)
+    ap.add_argument("--ngrams", type=int, default=1,
+                    help=f"terms: tokens + their n-grams up to N (torchtext ngrams_iterator; 1..{textclf.MAX_NGRAMS}, default 1)")
     ap.add_argument("--max-tokens", type=int, default=None, help="vocab size cap incl. <unk> (default none)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (default 1)")
     ap.add_argument("--format", choices=["pth", "safetensors", "torchscript"], default="pth",
                     help="weights format of the written bundle (default pth = state_dict)")
     args = ap.parse_args(argv)
+    if not 1 <= args.ngrams <= textclf.MAX_NGRAMS:
+        ap.error(f"--ngrams must be from 1 to {textclf.MAX_NGRAMS} (got {args.ngrams})")
 
     torch.set_num_threads(args.threads)
     train_examples = []
@@ -155,10 +160,10 @@ def main(argv=None):
     model, vocab, labels, metrics = train(
         train_examples, test_examples, embed_dim=args.embed_dim, min_freq=args.min_freq,
         max_tokens=args.max_tokens, lr=args.lr, batch_size=args.batch_size, epochs=args.epochs, seed=args.seed,
-        optimizer_name=args.optimizer, momentum=args.momentum, clip=args.clip_grad_norm)
+        optimizer_name=args.optimizer, momentum=args.momentum, clip=args.clip_grad_norm, ngrams=args.ngrams)
     hyper = OrderedDict([("optimizer", args.optimizer), ("lr", args.lr), ("momentum", args.momentum),
                          ("clip_grad_norm", args.clip_grad_norm), ("batch_size", args.batch_size),
-                         ("epochs", args.epochs), ("embed_dim", args.embed_dim), ("min_freq", args.min_freq),
+                         ("epochs", args.epochs), ("embed_dim", args.embed_dim), ("ngrams", args.ngrams), ("min_freq", args.min_freq),
                          ("max_tokens", args.max_tokens), ("seed", args.seed), ("threads", args.threads),
                          ("loss", "CrossEntropyLoss"), ("valid_split", None if args.test else args.valid_split)])
     data_sha = OrderedDict((os.path.basename(p), textclf.sha256_file(p)) for p in args.train)
@@ -171,7 +176,7 @@ def main(argv=None):
         ("metrics", metrics),
         ("created_utc", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")),
     ])
-    textclf.save_bundle(args.out, model, vocab, labels, provenance, fmt=args.format)
+    textclf.save_bundle(args.out, model, vocab, labels, provenance, fmt=args.format, ngrams=args.ngrams)
     if metrics["epochs"]:
         print(f"mean epoch seconds {metrics['mean_epoch_seconds']:.3f} | final test accuracy "
               f"{metrics['final_test_accuracy']:.4f}")

@@ -9,11 +9,12 @@
 
 Any bundle works: architecture "text_classification" (model_weights.pth state_dict loaded with
 strict load_state_dict, or model.safetensors) and architecture "torchscript" (model.pt).
-Output: JSON array of {"text","tokens","ids","logits","probabilities","label"} (probabilities is a
+Output: JSON array of {"text","tokens","terms","ids","logits","probabilities","label"} (terms: the
+tokens then their n-grams up to the bundle's "ngrams", one per id; probabilities is a
 dict label -> p; floats are the float32 values written as Python floats).
 
 --compare OTHER.json: OTHER is a JSON array of the same shape (e.g. from the C# CLI). Item i is
-compared with our prediction for the same text: tokens and ids identical, max |logit diff| <= --tol
+compared with our prediction for the same text: tokens, terms and ids identical, max |logit diff| <= --tol
 (default 1e-5), probabilities within --tol, same label. Prints a summary to stderr and exits 1 on
 any mismatch. If no texts are given with --compare, the texts of OTHER.json are used.
 Exit codes: 0 ok, 1 mismatch, 2 invalid bundle/input.
@@ -79,6 +80,8 @@ def compare(ours, theirs, tol, log):
             problems.append("text differs")
         if "tokens" in b and b["tokens"] != a["tokens"]:
             problems.append(f"tokens differ: {_first_diff(a['tokens'], b['tokens'])}")
+        if "terms" in b and b["terms"] != a["terms"]:
+            problems.append(f"terms differ: {_first_diff(a['terms'], b['terms'])}")
         if "ids" in b and b["ids"] != a["ids"]:
             problems.append(f"ids differ: {_first_diff(a['ids'], b['ids'])}")
         if "logits" not in b or len(b["logits"]) != len(a["logits"]):
@@ -150,7 +153,7 @@ def main(argv=None):
     results = textclf.predict(bundle, texts)
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     log(f"bundle {args.bundle}: architecture {bundle.architecture}, weights {bundle.config['weights']}, "
-        f"vocab {len(bundle.vocab)}, labels {bundle.labels}; {len(results)} text(s)")
+        f"vocab {len(bundle.vocab)}, ngrams {bundle.ngrams}, labels {bundle.labels}; {len(results)} text(s)")
     if not (args.quiet and other is not None):
         text = textclf.dumps_array(results)
         if args.output:

@@ -17,7 +17,7 @@ internal static class PredictionOutput
         }
     }
 
-    /// <summary>Tokens, ids, logits and probabilities per text: what tools/pytorch/verify.py compares against PyTorch.</summary>
+    /// <summary>Tokens, terms (tokens and n-grams: one per id), ids, logits and probabilities per text: what tools/pytorch/verify.py compares against PyTorch.</summary>
     public static void WriteJson(TextWriter output, Predictor predictor, IReadOnlyList<string> texts, IReadOnlyList<Prediction> predictions)
     {
         var array = new JsonArray();
@@ -33,6 +33,7 @@ internal static class PredictionOutput
             {
                 ["text"] = texts[i],
                 ["tokens"] = new JsonArray([.. predictor.Tokenize(texts[i]).Select(t => (JsonNode)t)]),
+                ["terms"] = new JsonArray([.. predictor.Terms(texts[i]).Select(t => (JsonNode)t)]),
                 ["ids"] = new JsonArray([.. predictor.Encode(texts[i]).Select(id => (JsonNode)id)]),
                 ["logits"] = new JsonArray([.. p.Logits.Select(l => (JsonNode)l)]),
                 ["probabilities"] = probabilities,

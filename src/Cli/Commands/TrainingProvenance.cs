@@ -32,6 +32,7 @@ internal static class TrainingProvenance
         ["batch_size"] = options.BatchSize,
         ["epochs"] = options.Epochs,
         ["embed_dim"] = options.EmbedDim,
+        ["ngrams"] = options.NGrams,
         ["min_freq"] = options.MinFreq,
         ["max_tokens"] = options.MaxTokens,
         ["optimizer"] = options.Optimizer.ToString().ToLowerInvariant(),

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace TextClassification.Model.Bundles;
 
@@ -21,6 +22,10 @@ internal sealed record BundleConfig
     public IReadOnlyList<string>? Labels { get; init; }
 
     public string? Tokenizer { get; init; }
+
+    /// <summary>torchtext's <c>ngrams_iterator</c> N: the terms are the tokens and their n-grams up to N. Absent means 1.</summary>
+    [JsonPropertyName("ngrams")]
+    public long? NGrams { get; init; }
 
     public string? Vocab { get; init; }
 

@@ -73,8 +73,14 @@ internal static class BundleConfigFile
             BasicEnglishTokenizer.Name => BasicEnglishTokenizer.Name,
             _ => throw Problem($"asks for tokenizer \"{config.Tokenizer}\"; only \"{BasicEnglishTokenizer.Name}\" is supported"),
         };
+        int ngrams = config.NGrams switch
+        {
+            null => 1,
+            long n when NGrams.Problem(n) is { } problem => throw Problem($"has \"ngrams\" that {problem}"),
+            long n => (int)n,
+        };
         string vocab = string.IsNullOrEmpty(config.Vocab) ? throw Problem("has no \"vocab\" file name") : config.Vocab;
         string weights = string.IsNullOrEmpty(config.Weights) ? throw Problem("has no \"weights\" file name") : config.Weights;
-        return new ModelConfig(architecture, vocabSize, embedDim, numClass, [.. labels], tokenizer, vocab, weights, config.Provenance);
+        return new ModelConfig(architecture, vocabSize, embedDim, numClass, [.. labels], tokenizer, ngrams, vocab, weights, config.Provenance);
     }
 }

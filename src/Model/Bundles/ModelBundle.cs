@@ -89,7 +89,8 @@ public sealed class ModelBundle : IDisposable
     /// Writes a bundle: config.json (with optional provenance), vocab.json and the state_dict in PyTorch's format,
     /// loadable in Python with <c>model.load_state_dict(torch.load("model_weights.pth"))</c>.
     /// </summary>
-    public static void Save(string directory, TextClassifier model, Vocabulary vocabulary, IReadOnlyList<string> labels, JsonObject? provenance = null)
+    /// <remarks><paramref name="ngrams"/> above 1 is written as <c>"ngrams"</c>; 1 leaves it out (absent means 1).</remarks>
+    public static void Save(string directory, TextClassifier model, Vocabulary vocabulary, IReadOnlyList<string> labels, JsonObject? provenance = null, int ngrams = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -97,6 +98,10 @@ public sealed class ModelBundle : IDisposable
         if (vocabulary.Count != model.VocabSize)
         {
             throw new ArgumentException($"the vocabulary has {vocabulary.Count} tokens but the model has {model.VocabSize} embedding rows", nameof(vocabulary));
+        }
+        if (NGrams.Problem(ngrams) is { } problem)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ngrams), $"ngrams {problem}");
         }
         if (labels.Count != model.NumClass)
         {
@@ -111,6 +116,7 @@ public sealed class ModelBundle : IDisposable
             NumClass = model.NumClass,
             Labels = [.. labels],
             Tokenizer = BasicEnglishTokenizer.Name,
+            NGrams = ngrams > 1 ? ngrams : null,
             Vocab = DefaultVocabFile,
             Weights = DefaultWeightsFile,
             Provenance = provenance,

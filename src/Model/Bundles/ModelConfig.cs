@@ -10,7 +10,7 @@ namespace TextClassification.Model.Bundles;
 public sealed record ModelConfig
 {
     internal ModelConfig(string architecture, long vocabSize, long embedDim, long numClass, IReadOnlyList<string> labels,
-        string tokenizer, string vocab, string weights, JsonObject? provenance)
+        string tokenizer, int ngrams, string vocab, string weights, JsonObject? provenance)
     {
         Architecture = architecture;
         VocabSize = vocabSize;
@@ -18,6 +18,7 @@ public sealed record ModelConfig
         NumClass = numClass;
         Labels = labels;
         Tokenizer = tokenizer;
+        NGrams = ngrams;
         Vocab = vocab;
         Weights = weights;
         Provenance = provenance;
@@ -35,6 +36,9 @@ public sealed record ModelConfig
     public IReadOnlyList<string> Labels { get; }
 
     public string Tokenizer { get; }
+
+    /// <summary>torchtext's <c>ngrams_iterator</c> N (1 when config.json has no <c>"ngrams"</c>): the model sees the tokens and their n-grams up to N.</summary>
+    public int NGrams { get; }
 
     /// <summary>The vocabulary file, relative to the bundle directory.</summary>
     public string Vocab { get; }

@@ -56,13 +56,17 @@ public sealed class Predictor : IDisposable
 
     public static Predictor Load(string directory) => new(ModelBundle.Load(directory));
 
+    /// <summary>The basic_english tokens of <paramref name="text"/>.</summary>
     public IReadOnlyList<string> Tokenize(string text) => tokenizer.Tokenize(text);
 
-    /// <summary>Tokens mapped to ids; unknown tokens get the <c>&lt;unk&gt;</c> id.</summary>
+    /// <summary>The terms the model sees: the tokens, then their n-grams up to the bundle's N (<see cref="NGrams"/>); one per id of <see cref="Encode"/>.</summary>
+    public IReadOnlyList<string> Terms(string text) => Config.NGrams > 1 ? NGrams.Expand(Tokenize(text), Config.NGrams) : Tokenize(text);
+
+    /// <summary>Terms mapped to ids; unknown terms get the <c>&lt;unk&gt;</c> id.</summary>
     public int[] Encode(string text)
     {
         var ids = new List<int>();
-        Bundle.Vocabulary.Encode(text, tokenizer, ids);
+        Bundle.Vocabulary.Encode(text, tokenizer, ids, Config.NGrams);
         return [.. ids];
     }
 

@@ -65,6 +65,40 @@ public sealed class Vocabulary
         tokenizer.Tokenize(text, ref sink);
     }
 
+    /// <summary>
+    /// As <see cref="Encode(string, BasicEnglishTokenizer, List{int})"/> for the terms of <see cref="NGrams"/>: the ids of
+    /// the tokens, then of the n-grams up to <paramref name="ngrams"/>, looked up as spans without building strings.
+    /// </summary>
+    public void Encode(string text, BasicEnglishTokenizer tokenizer, List<int> ids, int ngrams)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ngrams <= 1)
+        {
+            Encode(text, tokenizer, ids);
+            return;
+        }
+        ArgumentNullException.ThrowIfNull(text);
+        var buffer = new NGramBuffer(text.Length * 2);
+        try
+        {
+            tokenizer.Tokenize(text, ref buffer);
+            int tokens = buffer.TokenCount;
+            ids.EnsureCapacity(ids.Count + NGrams.Count(tokens, ngrams));
+            for (int size = 1; size <= ngrams; size++)
+            {
+                for (int first = 0; first + size <= tokens; first++)
+                {
+                    ids.Add(this[buffer.Span(first, size)]);
+                }
+            }
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
     private readonly struct IdSink(Vocabulary vocabulary, List<int> ids) : ITokenSink
     {
         public void Add(ReadOnlySpan<char> token) => ids.Add(vocabulary[token]);

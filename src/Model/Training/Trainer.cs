@@ -32,7 +32,7 @@ public sealed class Trainer
             throw new ArgumentException("the training set is empty", nameof(train));
         }
         var tokenizer = BasicEnglishTokenizer.Instance;
-        var trainTokens = train.Select(example => tokenizer.Tokenize(example.Text)).ToList();
+        var trainTokens = train.Select(example => NGrams.Expand(tokenizer.Tokenize(example.Text), options.NGrams)).ToList();
         var vocabulary = Vocabulary.Build(trainTokens, options.MinFreq, options.MaxTokens);
         var labels = train.Select(example => example.Label).Distinct(StringComparer.Ordinal).Order(PythonStringComparer.Instance).ToList();
         if (labels.Count < 2)
@@ -46,7 +46,7 @@ public sealed class Trainer
         }
         var labelIds = labels.Select((label, id) => (label, id)).ToDictionary(pair => pair.label, pair => (long)pair.id, StringComparer.Ordinal);
         var trainSet = trainTokens.Select((tokens, i) => new EncodedExample(vocabulary.Lookup(tokens), labelIds[train[i].Label])).ToList();
-        var testSet = Encode(test, vocabulary, labelIds);
+        var testSet = Encode(test, vocabulary, labelIds, options.NGrams);
 
         torch.set_num_threads(options.Threads);
         using var generator = new Generator((ulong)options.Seed);
@@ -55,14 +55,20 @@ public sealed class Trainer
         return new TrainingResult(model, vocabulary, labels, epochs);
     }
 
-    /// <summary>Encodes labelled texts with an existing vocabulary and label ids.</summary>
-    public static List<EncodedExample> Encode(IReadOnlyList<LabeledText> examples, Vocabulary vocabulary, IReadOnlyDictionary<string, long> labelIds)
+    /// <summary>Encodes labelled texts with an existing vocabulary and label ids, as prediction does (n-grams up to <paramref name="ngrams"/>).</summary>
+    public static List<EncodedExample> Encode(IReadOnlyList<LabeledText> examples, Vocabulary vocabulary, IReadOnlyDictionary<string, long> labelIds, int ngrams = 1)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(labelIds);
         var tokenizer = BasicEnglishTokenizer.Instance;
-        return [.. examples.Select(example => new EncodedExample(vocabulary.Lookup(tokenizer.Tokenize(example.Text)), labelIds[example.Label]))];
+        var ids = new List<int>();
+        return [.. examples.Select(example =>
+        {
+            ids.Clear();
+            vocabulary.Encode(example.Text, tokenizer, ids, ngrams);
+            return new EncodedExample([.. ids], labelIds[example.Label]);
+        })];
     }
 
     /// <summary>Trains <paramref name="model"/> in place (also a loaded one: fine-tuning) and returns the per-epoch history.</summary>

@@ -14,6 +14,9 @@ public sealed record TrainingOptions
 
     public int MinFreq { get; init; } = 3;
 
+    /// <summary>torchtext's <c>ngrams_iterator</c> N: the vocabulary and every text use the tokens and their n-grams up to N (1: tokens only).</summary>
+    public int NGrams { get; init; } = 1;
+
     /// <summary>Upper bound on the vocabulary size including <c>&lt;unk&gt;</c> (torchtext's max_tokens); null for none.</summary>
     public int? MaxTokens { get; init; }
 
@@ -50,6 +53,8 @@ public sealed record TrainingOptions
         Require(Epochs >= 1, $"epochs must be at least 1 (got {Epochs})");
         Require(EmbedDim >= 1, $"embed dim must be at least 1 (got {EmbedDim})");
         Require(MinFreq >= 1, $"min freq must be at least 1 (got {MinFreq})");
+        string? ngramsProblem = Text.NGrams.Problem(NGrams);
+        Require(ngramsProblem is null, $"ngrams {ngramsProblem}");
         Require(MaxTokens is null or >= 2, $"max tokens must be at least 2 (got {MaxTokens})");
         Require(LrStepEpochs >= 0, $"lr step must be 0 (constant) or a number of epochs (got {LrStepEpochs})");
         Require(LrGamma > 0 && LrGamma <= 1, $"lr gamma must be in (0, 1] (got {LrGamma})");
