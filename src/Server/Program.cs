@@ -7,6 +7,7 @@ using TextClassification.Server.Info;
 using TextClassification.Server.Lifecycle;
 using TextClassification.Server.Observability;
 using TextClassification.Server.OpenApi;
+using TextClassification.Server.OpenInference;
 using TextClassification.Server.Predictions;
 using TextClassification.Server.Security;
 using TextClassification.Server.Tls;
@@ -62,6 +63,7 @@ try
     app.MapInfo();
     app.MapHealth();
     app.MapPredictions();
+    app.MapOpenInference(); // the Open Inference Protocol (KServe V2) under /v2
     app.MapMetrics();
     app.MapAdmin();
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using TextClassification.Server.Health;
 using TextClassification.Server.Info;
+using TextClassification.Server.OpenInference;
 using TextClassification.Server.Predictions;
 
 namespace TextClassification.Server;
@@ -18,4 +19,9 @@ namespace TextClassification.Server;
 [JsonSerializable(typeof(ServiceInfo))]
 [JsonSerializable(typeof(ModelInfo))]
 [JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(OpenInferenceError))]
+[JsonSerializable(typeof(ServerMetadataResponse))]
+[JsonSerializable(typeof(ModelMetadataResponse))]
+[JsonSerializable(typeof(InferRequestDocument))]
+[JsonSerializable(typeof(InferResponseDocument))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

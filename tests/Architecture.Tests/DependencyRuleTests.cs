@@ -13,6 +13,7 @@ public sealed class DependencyRuleTests
     public static TheoryData<string> EndpointNamespaces =>
     [
         "TextClassification.Server.Predictions",
+        "TextClassification.Server.OpenInference",
         "TextClassification.Server.Health",
         "TextClassification.Server.Info",
         "TextClassification.Server.OpenApi",

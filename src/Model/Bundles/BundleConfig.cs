@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -30,6 +31,9 @@ internal sealed record BundleConfig
     public string? Vocab { get; init; }
 
     public string? Weights { get; init; }
+
+    /// <summary>The bundle's own version, a string or a whole number; servers that name model versions (KServe V2) use it.</summary>
+    public JsonElement? Version { get; init; }
 
     /// <summary>Where the model came from: trainer, hyperparameters, data hash, metrics, creation time. Free-form.</summary>
     public JsonObject? Provenance { get; init; }

@@ -81,6 +81,27 @@ internal static class BundleConfigFile
         };
         string vocab = string.IsNullOrEmpty(config.Vocab) ? throw Problem("has no \"vocab\" file name") : config.Vocab;
         string weights = string.IsNullOrEmpty(config.Weights) ? throw Problem("has no \"weights\" file name") : config.Weights;
-        return new ModelConfig(architecture, vocabSize, embedDim, numClass, [.. labels], tokenizer, ngrams, vocab, weights, config.Provenance);
+        string? version = ReadVersion(config.Version, Problem);
+        return new ModelConfig(architecture, vocabSize, embedDim, numClass, [.. labels], tokenizer, ngrams, vocab, weights, config.Provenance, version);
     }
+
+    /// <summary>A string or a whole number, URL-safe because servers put it in paths (<c>/v2/models/{name}/versions/{version}</c>).</summary>
+    private static string? ReadVersion(JsonElement? element, Func<string, ModelLoadException> problem)
+    {
+        string? version = element switch
+        {
+            null or { ValueKind: JsonValueKind.Null } => null,
+            { ValueKind: JsonValueKind.String } text => text.GetString(),
+            { ValueKind: JsonValueKind.Number } number when number.TryGetInt64(out long whole) && whole >= 0 => whole.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => throw problem("has a \"version\" that is neither a string nor a whole number"),
+        };
+        if (version is not null && !IsUrlSafe(version))
+        {
+            throw problem($"has version \"{version}\"; a version is 1 to 64 of A-Z a-z 0-9 . _ - starting with a letter or digit");
+        }
+        return version;
+    }
+
+    private static bool IsUrlSafe(string value) =>
+        value.Length is >= 1 and <= 64 && char.IsAsciiLetterOrDigit(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 }

@@ -10,7 +10,7 @@ namespace TextClassification.Model.Bundles;
 public sealed record ModelConfig
 {
     internal ModelConfig(string architecture, long vocabSize, long embedDim, long numClass, IReadOnlyList<string> labels,
-        string tokenizer, int ngrams, string vocab, string weights, JsonObject? provenance)
+        string tokenizer, int ngrams, string vocab, string weights, JsonObject? provenance, string? version = null)
     {
         Architecture = architecture;
         VocabSize = vocabSize;
@@ -22,6 +22,7 @@ public sealed record ModelConfig
         Vocab = vocab;
         Weights = weights;
         Provenance = provenance;
+        Version = version;
     }
 
     /// <summary><c>text_classification</c> (a state_dict) or <c>torchscript</c>.</summary>
@@ -48,4 +49,7 @@ public sealed record ModelConfig
 
     /// <summary>Where the model came from: trainer, hyperparameters, data hash, metrics, creation time. Free-form.</summary>
     public JsonObject? Provenance { get; }
+
+    /// <summary>The bundle's version from <c>config.json</c> (1 to 64 of <c>A-Z a-z 0-9 . _ -</c>, starting with a letter or digit); null when it names none.</summary>
+    public string? Version { get; }
 }

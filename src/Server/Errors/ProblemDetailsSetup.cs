@@ -22,5 +22,11 @@ internal static class ProblemDetailsSetup
             StatusCodes.Status500InternalServerError => "The server failed to process the request; the error is logged under this response's traceId.",
             _ => null,
         };
+        // Open Inference (V2) clients read an error's message from "error": problem answers under /v2 that no V2 endpoint
+        // wrote (an unknown path, a wrong method, an unhandled error) carry it too.
+        if (http.Request.Path.StartsWithSegments(OpenInference.OpenInferenceEndpoints.Prefix, StringComparison.Ordinal))
+        {
+            problem.Extensions["error"] = problem.Detail ?? problem.Title;
+        }
     }
 }

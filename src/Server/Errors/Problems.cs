@@ -56,6 +56,10 @@ internal static class Problems
     public static Rejection ReloadRefused(string detail) =>
         new(StatusCodes.Status422UnprocessableEntity, "Reload refused", "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21", detail);
 
+    /// <summary>A resource named in the path that does not exist (an unknown model name or version); not counted as a rejection, like any 404.</summary>
+    public static Rejection NotFound(string detail) =>
+        new(StatusCodes.Status404NotFound, "Not found", "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5", detail);
+
     public static Rejection ModelNotReady(string detail) =>
         new(StatusCodes.Status503ServiceUnavailable, "Model not ready", ServiceUnavailableType, detail) { Reason = RejectionReason.NotReady };
 }

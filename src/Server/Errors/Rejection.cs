@@ -5,7 +5,8 @@ namespace TextClassification.Server.Errors;
 /// <summary>
 /// The one way a request is refused: an RFC 9457 problem (written through the app's problem details service, like
 /// every other error) plus the headers that go with it. Body readers, parsers and services return it; handlers and
-/// <see cref="RejectionFilter"/> return it as the result.
+/// <see cref="RejectionFilter"/> return it as the result. An endpoint whose API has its own error body declares an
+/// <see cref="IRejectionFormat"/>, which then writes the body instead.
 /// </summary>
 internal sealed record Rejection(int Status, string Title, string Type, string Detail) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
 {
@@ -38,6 +39,10 @@ internal sealed record Rejection(int Status, string Title, string Type, string D
         {
             // HTTP/2 and 3 end just the stream; HTTP/1.x closes the connection after this answer.
             headers.Connection = "close";
+        }
+        if (httpContext.GetEndpoint()?.Metadata.GetMetadata<IRejectionFormat>() is { } format)
+        {
+            return format.WriteAsync(httpContext, this);
         }
         return TypedResults.Problem(Detail, statusCode: Status, title: Title, type: Type).ExecuteAsync(httpContext);
     }

@@ -11,6 +11,10 @@ internal sealed class ModelOptions
     public const string MaxTextsPerRequestKey = "Model:MaxTextsPerRequest";
     public const string LoadTimeoutKey = "Model:LoadTimeout";
 
+    /// <summary>What a model name or version may be: URL-safe in a path segment without escaping, as KServe and Triton names are.</summary>
+    public const string NamePattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
+    public const string NameRule = "1 to 128 of A-Z a-z 0-9 . _ - starting with a letter or digit";
+
     /// <summary><c>Model:MaxBatchSize</c> meant texts per request but read like <c>Inference:MaxBatchSize</c> (texts per forward).</summary>
     public static readonly RenamedSetting RenamedMaxBatchSize = new("Model:MaxBatchSize", MaxTextsPerRequestKey);
 
@@ -31,6 +35,17 @@ internal sealed class ModelOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = LoadTimeoutKey + " must be between {1} and {2}")]
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The model's name in the Open Inference Protocol (<c>/v2/models/{name}</c>); null: the bundle directory's name
+    /// (see <see cref="OpenInference.ModelIdentity"/>). KServe passes <c>--Model:Name={{.Name}}</c>.
+    /// </summary>
+    [RegularExpression(NamePattern, ErrorMessage = "Model:Name must be " + NameRule)]
+    public string? Name { get; set; }
+
+    /// <summary>The model's version in the Open Inference Protocol; null: the bundle's config.json "version", else "1".</summary>
+    [RegularExpression(NamePattern, ErrorMessage = "Model:Version must be " + NameRule)]
+    public string? Version { get; set; }
 
     /// <summary>Applies the deprecated <c>Model:MaxBatchSize</c> where it is given with more precedence than its new name.</summary>
     public static void ApplyRenamedKeys(ModelOptions options, IConfiguration configuration)

@@ -15,7 +15,8 @@ internal static class InfoEndpoints
 {
     public const string ServiceName = "textclf-server";
 
-    private static readonly string Version = typeof(InfoEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+    /// <summary>The server's version, as GET / and GET /v2 report it.</summary>
+    public static readonly string Version = typeof(InfoEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(InfoEndpoints).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     public static RouteGroupBuilder MapInfo(this IEndpointRouteBuilder endpoints)

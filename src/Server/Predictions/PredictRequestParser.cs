@@ -20,7 +20,7 @@ internal static class PredictRequestParser
 
     private const string Shape = "send {\"text\": \"...\"} or {\"texts\": [\"...\", \"...\"]}";
 
-    private static readonly JsonDocumentOptions Strict = new()
+    internal static readonly JsonDocumentOptions Strict = new()
     {
         AllowTrailingCommas = false,
         CommentHandling = JsonCommentHandling.Disallow,
@@ -151,7 +151,7 @@ internal static class PredictRequestParser
 
     private static Rejection Invalid(string detail) => Problems.InvalidRequest(detail);
 
-    private static int? InvalidUtf8At(ReadOnlySpan<byte> span)
+    internal static int? InvalidUtf8At(ReadOnlySpan<byte> span)
     {
         if (System.Text.Unicode.Utf8.IsValid(span))
         {
@@ -170,15 +170,15 @@ internal static class PredictRequestParser
     }
 
     /// <summary>System.Text.Json ends its messages with " LineNumber: n | BytePositionInLine: m."; the caller reports both 1-based.</summary>
-    private static string WithoutPosition(string message)
+    internal static string WithoutPosition(string message)
     {
         int at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         return (at >= 0 ? message[..at] : message).TrimEnd().TrimEnd('.');
     }
 
-    private static string Truncate(string name) => name.Length <= 64 ? name : name[..64] + "…";
+    internal static string Truncate(string name) => name.Length <= 64 ? name : name[..64] + "…";
 
-    private static string Describe(JsonValueKind kind) => kind switch
+    internal static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
