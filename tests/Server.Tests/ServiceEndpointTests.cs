@@ -90,7 +90,9 @@ public sealed class ServiceEndpointTests(ServerFactory factory) : IClassFixture<
         var document = await ServerFactory.ReadOkAsync(await factory.Client.GetAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative)));
 
         var paths = document.GetProperty("paths");
-        Assert.Equal(["/", "/health", "/health/live", "/model", "/predict"], paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["/", "/health", "/health/live", "/model", "/predict", "/v2", "/v2/health/live", "/v2/health/ready", "/v2/models/{name}",
+            "/v2/models/{name}/infer", "/v2/models/{name}/ready", "/v2/models/{name}/versions/{version}", "/v2/models/{name}/versions/{version}/infer",
+            "/v2/models/{name}/versions/{version}/ready"], paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var predict = paths.GetProperty("/predict").GetProperty("post");
         var requestBody = predict.GetProperty("requestBody").GetProperty("content").GetProperty("application/json");
         Assert.Contains("Congratulations", requestBody.GetProperty("examples").GetProperty("one text").GetProperty("value").GetProperty("text").GetString(),

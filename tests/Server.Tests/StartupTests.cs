@@ -83,6 +83,8 @@ public sealed class StartupTests
     [InlineData("--Inference:IntraOpThreads=many", "Inference:IntraOpThreads")]
     [InlineData("--Model:Required=perhaps", "Model:Required")]
     [InlineData("--Model:LoadTimeout=00:00:00", "Model:LoadTimeout must be between 00:00:00.0010000 and 1.00:00:00")]
+    [InlineData("--Model:Name=spam filter", "Model:Name must be 1 to 128 of A-Z a-z 0-9 . _ - starting with a letter or digit")]
+    [InlineData("--Model:Version=../1", "Model:Version must be 1 to 128 of A-Z a-z 0-9 . _ - starting with a letter or digit")]
     [InlineData("--Swagger:Enabled=sometimes", "Swagger:Enabled")]
     [InlineData("--Kestrel:Limits:MaxRequestBodySize=-5", "MaxRequestBodySize")]
     [InlineData("--Tls:CertificateDirectory=", "Tls:CertificateDirectory")]
