@@ -280,6 +280,26 @@ public sealed class OpenInferenceEndpointTests(ServerFactory factory) : IClassFi
         Assert.Single(answer.Json.GetProperty("outputs").EnumerateArray());
     }
 
+    [Fact]
+    public async Task SwaggerDocumentsInferInItsOwnTagWithAnExampleThatWorksAsSent()
+    {
+        var document = await ServerFactory.ReadOkAsync(await factory.Client.GetAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative)));
+        var infer = document.GetProperty("paths").GetProperty("/v2/models/{name}/infer").GetProperty("post");
+
+        Assert.Equal(["Open Inference Protocol (V2)"], infer.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        string name = infer.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "name").GetProperty("example").GetString()!;
+        var body = infer.GetProperty("requestBody").GetProperty("content").GetProperty("application/json");
+        Assert.EndsWith("InferRequestDocument", body.GetProperty("schema").GetProperty("$ref").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("InferResponseDocument", infer.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json")
+            .GetProperty("schema").GetProperty("$ref").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("OpenInferenceError", infer.GetProperty("responses").GetProperty("400").GetProperty("content").GetProperty("application/json")
+            .GetProperty("schema").GetProperty("$ref").GetString(), StringComparison.Ordinal);
+
+        var answer = await OpenInferenceWire.ReadAnswerAsync(await factory.Client.PostAsync(new Uri($"/v2/models/{name}/infer", UriKind.Relative),
+            OpenInferenceWire.Json(body.GetProperty("example").GetRawText())));
+        Assert.Equal(["label", "probabilities", "logits"], answer.Json.GetProperty("outputs").EnumerateArray().Select(o => o.GetProperty("name").GetString()));
+    }
+
     private async Task<OpenInferenceWire.Answer> PostAsync(string json) =>
         await OpenInferenceWire.ReadAnswerAsync(await factory.Client.PostAsync(Infer, OpenInferenceWire.Json(json)));
 }

@@ -22,6 +22,7 @@ internal static class ApiDocs
                     + "(application/problem+json) with type, title, status and detail.",
             });
             options.OperationFilter<PredictOperationFilter>();
+            options.OperationFilter<OpenInferenceOperationFilter>();
             options.OperationFilter<AccessControlFilter>();
             options.DocumentFilter<AccessControlFilter>();
             options.SupportNonNullableReferenceTypes();
