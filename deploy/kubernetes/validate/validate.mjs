@@ -13,20 +13,29 @@ import { parseAllDocuments } from "yaml";
 const here = dirname(fileURLToPath(import.meta.url));
 
 // apiVersion/kind -> the kubernetes-types module and type name (KServe's from kserve.d.ts beside this file).
+const isKServe = (apiVersion, kind) =>
+  (apiVersion === "serving.kserve.io/v1beta1" && kind === "InferenceService")
+  || (apiVersion === "serving.kserve.io/v1alpha1" && kind === "ClusterServingRuntime");
+
 const typeModule = (apiVersion, kind) =>
-  apiVersion === "serving.kserve.io/v1beta1" && kind === "InferenceService"
+  isKServe(apiVersion, kind)
     ? "../kserve.js" // from the generated file's directory, below this one
     : `kubernetes-types/${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}`;
 
 async function schemaProblems(object) {
   const { apiVersion, kind } = object;
-  if (apiVersion === "serving.kserve.io/v1beta1" && kind === "InferenceService") {
+  if (isKServe(apiVersion, kind)) {
     // No schema package for KServe: its pod-level parts are checked against the core schemas.
     const { Container } = await import("kubernetes-models/v1/Container");
     const { ObjectMeta } = await import("@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta");
     const parts = [["metadata", ObjectMeta, object.metadata]];
-    for (const [i, container] of (object.spec?.predictor?.containers ?? []).entries()) {
-      parts.push([`spec.predictor.containers[${i}]`, Container, container]);
+    const containers = kind === "ClusterServingRuntime"
+      ? [["spec.containers", object.spec?.containers]]
+      : [["spec.predictor.containers", object.spec?.predictor?.containers]];
+    for (const [path, list] of containers) {
+      for (const [i, container] of (list ?? []).entries()) {
+        parts.push([`${path}[${i}]`, Container, container]);
+      }
     }
     return parts.flatMap(([where, Model, data]) => attempt(() => new Model(data).validate(), where));
   }
