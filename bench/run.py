@@ -12,6 +12,7 @@ One command from a fresh clone (needs the .NET SDK, wrk, openssl and Debian's py
     bench/run.sh --mode train         # seconds per epoch, C# `textclf train` vs tools/pytorch/train.py
     bench/run.sh --mode all           # all four
     bench/run.sh --only csharp,csharp-nometrics --connections 64 --interleave --repeat 15   # what metrics cost
+    bench/run.sh --only csharp,csharp-v2 --connections 64 --interleave --repeat 5         # V2 infer (JSON) vs /predict
 
 Throughput mode, for each selected server in turn (and each repeat): publish the C# server (Release) once,
 start the server on a free 127.0.0.1 port with one shared PEM certificate, wait for GET /health = 200, check one
@@ -29,6 +30,8 @@ then stop the server's whole process group. Servers:
                       (only when named in --only, like baseline)
     csharp-apikey     the same C# build with an API key configured (Auth__ApiKeys__0), wrk sending it as
                       Authorization: Bearer, POST /predict: what keys cost (only when named in --only)
+    csharp-v2         the same C# build (with --Model:Name=bench), POST /v2/models/bench/infer with the same text as a
+                      V2 JSON request (bench/v2_infer.lua wraps the body): V2 vs /predict (only when named in --only)
 
 Raw results go to bench/results/<timestamp>.json. Run with /usr/bin/python3 (Debian's; it has torch).
 """
@@ -72,8 +75,10 @@ SERVERS = {  # name -> (label, kind, path, method)
     "baseline": ("C# /predict, baseline build", "csharp-baseline", "/predict", "POST"),
     "csharp-nometrics": ("C# /predict, metrics off", "csharp-nometrics", "/predict", "POST"),
     "csharp-apikey": ("C# /predict, API key", "csharp-apikey", "/predict", "POST"),
+    "csharp-v2": ("C# V2 infer, JSON", "csharp-v2", "/v2/models/bench/infer", "POST"),
 }
-OPT_IN = ("baseline", "csharp-nometrics", "csharp-apikey")  # measured only when named in --only
+OPT_IN = ("baseline", "csharp-nometrics", "csharp-apikey", "csharp-v2")  # measured only when named in --only
+V2_LUA = os.path.join(BENCH, "v2_infer.lua")  # wrk script for V2 paths: the same body file, sent as a V2 infer request
 BENCH_API_KEY = secrets.token_hex(32)  # csharp-apikey's one key: a fresh one per run, 64 hex characters
 AUTHORIZATION_BY_PORT = {}  # the Authorization header wrk sends to a server, by its port (csharp-apikey only)
 ALIASES = {"cs": "csharp", "c#": "csharp", "dotnet": "csharp", "gthread": "gunicorn-threads",
@@ -92,6 +97,7 @@ TARGETS = {  # ratios the issue asks for (at the reference connection count, 64)
     "csharp_vs_baseline": 0.97,    # a change costs no more than noise: this build / the --baseline build
     "csharp_vs_nometrics": 0.97,   # metrics on / Metrics:Enabled=false, same build (observability issue)
     "apikey_vs_csharp": 0.97,      # API key on / off, same build (security issue)
+    "v2_vs_csharp": 0.9,           # V2 JSON infer / /predict, same build and text (Open Inference issue)
 }
 
 
@@ -525,7 +531,7 @@ def server_command(ctx, kind, port):
     model = ctx.args.model
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"
-    if kind in ("csharp", "csharp-nometrics", "csharp-apikey", "csharp-baseline"):
+    if kind in ("csharp", "csharp-nometrics", "csharp-apikey", "csharp-v2", "csharp-baseline"):
         dll = ctx.ensure_baseline() if kind == "csharp-baseline" else ctx.ensure_server()
         if kind == "csharp-apikey":
             env["Auth__ApiKeys__0"] = BENCH_API_KEY  # from the environment, as a deployment would, not on the command line
@@ -537,6 +543,8 @@ def server_command(ctx, kind, port):
                f"--Kestrel:Certificates:Default:Path={cert}", f"--Kestrel:Certificates:Default:KeyPath={key}"]
         if kind == "csharp-nometrics":
             cmd.append("--Metrics:Enabled=false")
+        if kind == "csharp-v2":
+            cmd.append("--Model:Name=bench")  # the name in SERVERS' path, whatever --model's directory is called
         env.update(ctx.args.server_env)  # --server-env: runtime knobs (e.g. DOTNET_TieredPGO=0) for lever experiments
     elif kind == "flask":
         cmd = [PY, os.path.join(BENCH, "flask_server.py"), "--port", str(port), "--model", model, "--cert", cert, "--key", key]
@@ -589,6 +597,19 @@ class RunningServer:
             raise RuntimeError(f"POST /predict: unexpected response {data[:300]!r}")
         return obj
 
+    def check_v2(self, path, body_path):
+        """One V2 infer request with the body v2_infer.lua sends: it must answer 200 with the three outputs."""
+        with open(body_path, "rb") as f:
+            text = json.loads(f.read())["text"]
+        body = json.dumps({"inputs": [{"name": "text", "shape": [1], "datatype": "BYTES", "data": [text]}]}).encode()
+        client = Client(self.port, self.ctx.cert, verify=self.cert_verified)
+        try:
+            status, data = client.request("POST", path, body=body)
+        finally:
+            client.close()
+        if status != 200 or [o["name"] for o in json.loads(data)["outputs"]] != ["label", "probabilities", "logits"]:
+            raise RuntimeError(f"POST {path} returned {status}: {data[:300]!r}")
+
     def stop(self):
         if self.sampler:
             self.sampler.stop()
@@ -616,6 +637,11 @@ def authorization_for(url):
     return AUTHORIZATION_BY_PORT.get(urllib.parse.urlsplit(url).port)
 
 
+def lua_for(url):
+    """The wrk script for `url`: V2 paths get bench/v2_infer.lua, which sends the same text as a V2 request."""
+    return V2_LUA if urllib.parse.urlsplit(url).path.startswith("/v2/") else LUA
+
+
 def parse_wrk(out):
     m = re.search(r"^BENCH_JSON (\{.*\})\s*$", out, re.M)
     if not m:
@@ -633,7 +659,7 @@ def run_wrk(url, connections, duration, body_path, method, threads=2, timeout="5
     cmd = ["wrk", f"-t{t}", f"-c{connections}", f"-d{duration}s", f"--timeout", timeout]
     if latency:
         cmd.append("--latency")
-    cmd += ["-s", LUA, url]
+    cmd += ["-s", lua_for(url), url]
     res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=wrk_env(body_path, method, authorization=authorization_for(url)),
                          timeout=duration + 60)
     out = res.stdout.decode("utf-8", "replace")
@@ -693,7 +719,7 @@ def run_wrk_count(url, connections, total, body_path, method, threads=2, max_sec
 # --------------------------------------------------------------------------------------------------------------
 # Modes
 # --------------------------------------------------------------------------------------------------------------
-THIS_BUILD = ("csharp", "csharp-nometrics", "csharp-apikey")  # server kinds run from this tree's published build
+THIS_BUILD = ("csharp", "csharp-nometrics", "csharp-apikey", "csharp-v2")  # server kinds run from this tree's published build
 SERVER_FAILURES = (RuntimeError, OSError, ValueError, http.client.HTTPException, subprocess.TimeoutExpired)
 
 
@@ -776,6 +802,8 @@ def start_and_warm(ctx, args, srv, name, rep):
     body_path = ctx.body[0]
     startup = srv.wait_ready(timeout=args.start_timeout, poll=0.02)
     pred = srv.check_predict(body_path)
+    if path.startswith("/v2/"):
+        srv.check_v2(path, body_path)
     srv.start_sampling()
     url = f"https://127.0.0.1:{srv.port}{path}"
     meta = {"server": name, "repeat": rep, "startup_s": round(startup, 3), "cert_verified": srv.cert_verified,
@@ -894,6 +922,8 @@ def throughput_ratios(summary, conns, runs=()):
         "csharp_vs_baseline": ratio("csharp", "baseline", "rps", TARGETS["csharp_vs_baseline"], "min"),
         "csharp_vs_nometrics": ratio("csharp", "csharp-nometrics", "rps", TARGETS["csharp_vs_nometrics"], "min"),
         "apikey_vs_csharp": ratio("csharp-apikey", "csharp", "rps", TARGETS["apikey_vs_csharp"], "min"),
+        "v2_vs_csharp": ratio("csharp-v2", "csharp", "rps", TARGETS["v2_vs_csharp"], "min"),
+        "v2_vs_csharp_paired": paired_ratio(runs, "csharp-v2", "csharp", c),
         "p99_csharp_vs_nometrics": ratio("csharp", "csharp-nometrics", "p99_ms", float("inf"), "max"),
         "csharp_vs_nometrics_paired": paired_ratio(runs, "csharp", "csharp-nometrics", c),
     }
@@ -1238,12 +1268,16 @@ def print_report(results, args):
             (f"C# / baseline {args.baseline or ''} (req/s)", r.get("csharp_vs_baseline"), ">= 0.97", lambda v: f"{v:.3f}"),
             ("C# metrics on / off (req/s)", r.get("csharp_vs_nometrics"), ">= 0.97", lambda v: f"{v:.3f}"),
             ("C# API key / C# no key (req/s)", r.get("apikey_vs_csharp"), ">= 0.97", lambda v: f"{v:.3f}"),
+            ("C# V2 infer JSON / /predict (req/s)", r.get("v2_vs_csharp"), ">= 0.90", lambda v: f"{v:.3f}"),
             ("p99 C# metrics on / off", r.get("p99_csharp_vs_nometrics"), "(info)", lambda v: f"{v:.3f}"),
         ]
         for label, val, target, fmt in rows:
             shown = fmt(val["value"]) if val else "n/a"
             verdict = "" if target == "(info)" else _verdict(val)
             p(f"  {label:<36}{shown:>10}   target {target:<9} {verdict}")
+        v2_paired = r.get("v2_vs_csharp_paired")
+        if v2_paired:
+            p(f"  V2 infer / /predict, median of per-repeat pairs {v2_paired['value']:.3f} (pairs {', '.join(f'{x:.3f}' for x in v2_paired['pairs'])})")
         paired = r.get("csharp_vs_nometrics_paired")
         if paired:
             p(f"  metrics on / off, median of per-repeat pairs {paired['value']:.3f} (pairs {', '.join(f'{x:.3f}' for x in paired['pairs'])})")
