@@ -143,6 +143,10 @@ public sealed class BundleTests : IClassFixture<BundleTests.SavedBundle>
     [InlineData("ngrams", "\"2\"", "is not valid JSON for a bundle config")]
     [InlineData("ngrams", "2.5", "is not valid JSON for a bundle config")]
     [InlineData("ngrams", "true", "is not valid JSON for a bundle config")]
+    [InlineData("version", "\"a/b\"", "has version \"a/b\"; a version is 1 to 64 of A-Z a-z 0-9 . _ -")]
+    [InlineData("version", "\"\"", "has version \"\"")]
+    [InlineData("version", "1.5", "neither a string nor a whole number")]
+    [InlineData("version", "{}", "neither a string nor a whole number")]
     public void ReportsConfigValuesThatCannotWork(string field, string value, string problem)
     {
         using var dir = saved.Copy();
@@ -150,6 +154,22 @@ public sealed class BundleTests : IClassFixture<BundleTests.SavedBundle>
         config[field] = JsonNode.Parse(value);
         File.WriteAllText(dir.File("config.json"), config.ToJsonString());
         AssertLoadError(dir, "config.json", problem);
+    }
+
+    [Theory]
+    [InlineData("\"2026.12-rc1\"", "2026.12-rc1")]
+    [InlineData("7", "7")]
+    [InlineData("null", null)]
+    public void ReadsTheBundlesOwnVersionAsAStringOrAWholeNumber(string value, string? expected)
+    {
+        using var dir = saved.Copy();
+        var config = JsonNode.Parse(File.ReadAllText(dir.File("config.json")))!.AsObject();
+        config["version"] = JsonNode.Parse(value);
+        File.WriteAllText(dir.File("config.json"), config.ToJsonString());
+
+        using var bundle = ModelBundle.Load(dir.Path);
+
+        Assert.Equal(expected, bundle.Config.Version);
     }
 
     [Fact]

@@ -29,6 +29,10 @@ internal static class InferRequestParser
 
     private const string Shape = "send {\"inputs\": [{\"name\": \"text\", \"datatype\": \"BYTES\", \"shape\": [N], \"data\": [\"...\"]}]}";
 
+    // Without "outputs": all three, as JSON or (binary_data_output) as binary tensor data; built once.
+    private static readonly RequestedOutput[] AllAsJson = AllOutputs(binary: false);
+    private static readonly RequestedOutput[] AllAsBinary = AllOutputs(binary: true);
+
     /// <summary>
     /// The request in <paramref name="body"/>, whose first <paramref name="headerLength"/> bytes are the JSON when binary
     /// tensor data follows it (null: all of it is JSON), or the 400 that says what is wrong.
@@ -233,15 +237,15 @@ internal static class InferRequestParser
             }
             sizes.Add(value);
         }
-        string written = "[" + string.Join(", ", sizes) + "]";
+        string Written() => "[" + string.Join(", ", sizes) + "]";
         if (sizes.Count is not (1 or 2) || (sizes.Count == 2 && sizes[1] != 1))
         {
-            return Invalid($"The {label} has shape {written}; the model takes [N] or [N, 1] for N texts.");
+            return Invalid($"The {label} has shape {Written()}; the model takes [N] or [N, 1] for N texts.");
         }
         long rows = sizes[0];
         if (rows == 0)
         {
-            return Invalid($"The {label} has shape {written}: no texts; send at least one text.");
+            return Invalid($"The {label} has shape {Written()}: no texts; send at least one text.");
         }
         if (rows > maxTexts)
         {
@@ -381,8 +385,7 @@ internal static class InferRequestParser
     {
         if (outputs is not { } array || (array.ValueKind == JsonValueKind.Array && array.GetArrayLength() == 0))
         {
-            return new[] { InferOutput.Label, InferOutput.Probabilities, InferOutput.Logits }
-                .Select(output => new RequestedOutput(output, null, binaryByDefault)).ToArray();
+            return binaryByDefault ? AllAsBinary : AllAsJson;
         }
         if (array.ValueKind != JsonValueKind.Array)
         {
@@ -483,6 +486,9 @@ internal static class InferRequestParser
         }
         return null;
     }
+
+    private static RequestedOutput[] AllOutputs(bool binary) =>
+        [new(InferOutput.Label, null, binary), new(InferOutput.Probabilities, null, binary), new(InferOutput.Logits, null, binary)];
 
     private static string Known() => string.Join(", ", RequestedOutput.Names.Select(n => $"\"{n}\""));
 

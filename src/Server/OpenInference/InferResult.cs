@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Metadata;
-using TextClassification.Model.Inference;
 using TextClassification.Server.Inference;
 
 namespace TextClassification.Server.OpenInference;
@@ -81,7 +80,14 @@ internal sealed class InferResult(ModelIdentity model, InferRequest request, Pre
         {
             writer.WriteString("datatype", InferRequestParser.BytesDatatype);
             WriteShape(writer, rows, k);
-            WriteBytes(writer, binary, output.Binary, rows * k, i => Classified(predictions[i / k], output.Output, i % k));
+            bool probabilities = output.Output == InferOutput.Probabilities;
+            var ranked = new int[rows][]; // each row's class order, computed once
+            WriteBytes(writer, binary, output.Binary, rows * k, i =>
+            {
+                float[] values = probabilities ? predictions[i / k].Probabilities : predictions[i / k].Logits;
+                int index = (ranked[i / k] ??= Ranked(values))[i % k];
+                return string.Create(CultureInfo.InvariantCulture, $"{values[index]}:{index}:{batch.Labels[index]}");
+            });
         }
         else if (output.Output == InferOutput.Label)
         {
@@ -170,15 +176,7 @@ internal sealed class InferResult(ModelIdentity model, InferRequest request, Pre
         writer.WriteEndObject();
     }
 
-    /// <summary>The <paramref name="rank"/>-th best class (0: the best; ties: the lower index first) as Triton writes it: "value:index:label".</summary>
-    private string Classified(Prediction prediction, InferOutput output, int rank)
-    {
-        float[] values = output == InferOutput.Probabilities ? prediction.Probabilities : prediction.Logits;
-        int[] order = Ranked(values);
-        int index = order[rank];
-        return string.Create(CultureInfo.InvariantCulture, $"{values[index]}:{index}:{batch.Labels[index]}");
-    }
-
+    /// <summary>Class indices best first (ties: the lower index first), for Triton's "value:index:label" strings.</summary>
     private static int[] Ranked(float[] values)
     {
         int[] order = [.. Enumerable.Range(0, values.Length)];
