@@ -48,6 +48,20 @@ public sealed class HardeningServerTests(HardenedServerFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task AV2UploadThatStallsIsAnswered408WithAV2ErrorAndItsConnectionClosed()
+    {
+        await using var connection = await RawHttps.ConnectAsync(Server);
+
+        // No Content-Type, as Triton's client sends it.
+        await connection.SendAsync($"POST /v2/models/{Path.GetFileName(TinyBundle.Path)}/infer HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1048576\r\n\r\n", 65_536);
+        string response = await connection.ReadUntilClosedAsync(TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("HTTP/1.1 408", response, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", response, StringComparison.Ordinal);
+        Assert.Contains("{\"error\":\"The request body did not arrive within 1 s, the limit set by Server:RequestBodyTimeout.\"}", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnHttp2UploadThatStallsIsAnswered408()
     {
         using var client = Http2Client();
