@@ -19,6 +19,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly StringBuilder errors = new();
     private readonly Lock gate = new();
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Uri> addresses = [];
 
     private ServerProcess(Process process, string certificateDirectory)
@@ -85,11 +86,13 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(server.listening.Task, exited, Task.Delay(StartTimeout));
-        if (first != server.listening.Task)
+        // "Application started" comes once the model is loaded and warmed up (or has failed): the host's start waits for it.
+        var ready = Task.WhenAll(server.listening.Task, server.started.Task);
+        var first = await Task.WhenAny(ready, exited, Task.Delay(StartTimeout));
+        if (first != ready)
         {
             await server.DisposeAsync();
-            throw new InvalidOperationException($"the server did not start listening (exited: {process.HasExited})\nstdout:\n{server.Output}\nstderr:\n{server.Errors}");
+            throw new InvalidOperationException($"the server did not start (listening: {server.listening.Task.IsCompleted}, exited: {process.HasExited})\nstdout:\n{server.Output}\nstderr:\n{server.Errors}");
         }
         return server;
     }
@@ -204,6 +207,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         lock (gate)
         {
             output.AppendLine(line);
+            if (line.Contains("Application started", StringComparison.Ordinal))
+            {
+                started.TrySetResult();
+            }
             if (ListeningLine().Match(line) is { Success: true } match)
             {
                 addresses.Add(new Uri(match.Groups[1].Value));
