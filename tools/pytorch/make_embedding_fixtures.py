@@ -8,10 +8,15 @@ Reads the texts and ids of tests/fixtures/parity/expected.json (written by make_
 file beside it) and writes [{"text","ids","embedding"}]: model.embedding(ids, offsets) for every text, computed in one
 batch (all texts collated, as the server's batcher does) and asserted identical to computing each text alone and to
 the TorchScript bundle's module.embedding. An empty bag (no tokens at all) gives zeros.
+
+Also writes two TorchScript bundles of the same weights that the C# side must refuse to explain or embed (400):
+  parity/bundle_torchscript_renamed/   the layers are called "emb" and "out" (no standard parameter names)
+  parity/bundle_torchscript_summed/    standard names, but EmbeddingBag(mode="sum"): its forward is not fc(mean)
 """
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections import OrderedDict
@@ -24,6 +29,48 @@ import torch  # noqa: E402
 import textclf  # noqa: E402
 
 PARITY = os.path.join(REPO, "tests", "fixtures", "parity")
+
+
+class Renamed(torch.nn.Module):
+    def __init__(self, sd):
+        super().__init__()
+        v, d = sd["embedding.weight"].shape
+        self.emb = torch.nn.EmbeddingBag(v, d, mode="mean")
+        self.out = torch.nn.Linear(d, sd["fc.weight"].shape[0])
+        self.load_state_dict({"emb.weight": sd["embedding.weight"], "out.weight": sd["fc.weight"], "out.bias": sd["fc.bias"]})
+
+    def forward(self, text, offsets):
+        return self.out(self.emb(text, offsets))
+
+
+class Summed(torch.nn.Module):
+    def __init__(self, sd):
+        super().__init__()
+        v, d = sd["embedding.weight"].shape
+        self.embedding = torch.nn.EmbeddingBag(v, d, mode="sum")
+        self.fc = torch.nn.Linear(d, sd["fc.weight"].shape[0])
+        self.load_state_dict(sd)
+
+    def forward(self, text, offsets):
+        return self.fc(self.embedding(text, offsets))
+
+
+def write_nonstandard_bundles():
+    source = os.path.join(PARITY, "bundle_torchscript")
+    sd = textclf.load_bundle(os.path.join(PARITY, "bundle")).model.state_dict()
+    for name, module in (("bundle_torchscript_renamed", Renamed(sd)), ("bundle_torchscript_summed", Summed(sd))):
+        out = os.path.join(PARITY, name)
+        os.makedirs(out, exist_ok=True)
+        with open(os.path.join(source, "config.json"), encoding="utf-8") as f:
+            config = json.load(f, object_pairs_hook=OrderedDict)
+        config["provenance"] = OrderedDict([("trainer", f"tools/pytorch/make_embedding_fixtures.py: the parity weights in "
+                                                        f"{type(module).__name__} (torch {torch.__version__})")])
+        with open(os.path.join(out, "config.json"), "w", encoding="utf-8") as f:
+            json.dump(config, f, indent=2)
+            f.write("\n")
+        shutil.copyfile(os.path.join(source, "vocab.json"), os.path.join(out, "vocab.json"))
+        torch.jit.save(torch.jit.script(module.eval()), os.path.join(out, config["weights"]))
+        print(f"  {name}/ written")
 
 
 def embeddings(bundle_dir, id_lists):
@@ -62,6 +109,7 @@ def main(argv=None):
     committed = os.path.join(PARITY, "embeddings.json")
     if not args.check:
         build(committed)
+        write_nonstandard_bundles()
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         fresh = os.path.join(tmp, "embeddings.json")

@@ -49,6 +49,9 @@ public sealed class TextClassifier : Module<Tensor, Tensor, Tensor>
     /// <summary>The EmbeddingBag stage alone: one mean feature vector per text (rows are independent of each other).</summary>
     public Tensor Embed(Tensor text, Tensor offsets) => embedding.forward(text, offsets, null);
 
+    /// <summary>The EmbeddingBag's weight rows for <paramref name="ids"/> ([ids, dim]), in the caller's dispose scope.</summary>
+    public Tensor EmbeddingRows(Tensor ids) => embedding.weight!.index_select(0, ids);
+
     /// <summary>A copy of the Linear layer's weight (row-major, [classes, dim]) and bias.</summary>
     public (float[] Weight, float[] Bias) CopyLinear()
     {
