@@ -1,4 +1,5 @@
 using TextClassification.Server;
+using TextClassification.Server.Embeddings;
 using TextClassification.Server.Errors;
 using TextClassification.Server.Health;
 using TextClassification.Server.Hosting;
@@ -64,6 +65,7 @@ try
     app.MapHealth();
     app.MapPredictions();
     app.MapOpenInference(); // the Open Inference Protocol (KServe V2) under /v2
+    app.MapEmbeddings();
     app.MapMetrics();
     app.MapAdmin();
 

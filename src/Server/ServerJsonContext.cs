@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using TextClassification.Server.Embeddings;
 using TextClassification.Server.Health;
 using TextClassification.Server.Info;
 using TextClassification.Server.OpenInference;
@@ -14,6 +15,10 @@ namespace TextClassification.Server;
 [JsonSerializable(typeof(PredictBatchRequest))]
 [JsonSerializable(typeof(PredictionResult))]
 [JsonSerializable(typeof(BatchPredictionResult))]
+[JsonSerializable(typeof(EmbedTextRequest))]
+[JsonSerializable(typeof(EmbedBatchRequest))]
+[JsonSerializable(typeof(EmbeddingResult))]
+[JsonSerializable(typeof(BatchEmbeddingResult))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(LivenessResponse))]
 [JsonSerializable(typeof(ServiceInfo))]

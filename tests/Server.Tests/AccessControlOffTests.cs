@@ -21,6 +21,7 @@ public sealed class AccessControlOffTests(ServerFactory factory) : IClassFixture
     [Theory]
     [InlineData("GET", "/model")]
     [InlineData("POST", "/predict")]
+    [InlineData("POST", "/embed")]
     public async Task WithoutKeysProtectedEndpointsAnswerAnyoneWhateverAuthorizationTheySend(string method, string path)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);

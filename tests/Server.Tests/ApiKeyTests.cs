@@ -19,6 +19,7 @@ public sealed class ApiKeyTests(ApiKeyServerFactory factory) : IClassFixture<Api
     public static TheoryData<string, string> ProtectedEndpoints => new()
     {
         { "POST", "/predict" },
+        { "POST", "/embed" },
         { "GET", "/model" },
     };
 

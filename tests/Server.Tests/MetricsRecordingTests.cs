@@ -35,7 +35,7 @@ public sealed class MetricsRecordingTests
         var predictor = Predictor.Load(TinyBundle.Path);
         var model = new LoadedModel(predictor, DateTimeOffset.UtcNow, TimeSpan.Zero, TimeSpan.Zero, null);
         int[] ids = predictor.Encode("win a free prize now");
-        var batch = new List<WorkItem> { new(model, [ids], TimeSpan.Zero, default, queue, CancellationToken.None) };
+        var batch = new List<WorkItem> { new(model, [ids], false, TimeSpan.Zero, default, queue, CancellationToken.None) };
         var predictions = predictor.PredictEncoded([ids]);
 
         void RecordRequest()

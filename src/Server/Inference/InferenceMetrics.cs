@@ -80,7 +80,8 @@ internal sealed class InferenceMetrics
     }
 
     /// <summary>A forward answered <paramref name="predictions"/> (labels from <paramref name="labels"/>) in <paramref name="duration"/>.</summary>
-    public void BatchRan(Prediction[] predictions, IReadOnlyList<string> labels, TimeSpan duration)
+    /// <summary>A batch of <paramref name="predictions"/>.Length texts ran; null entries are feature vectors (no label).</summary>
+    public void BatchRan(Prediction?[] predictions, IReadOnlyList<string> labels, TimeSpan duration)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(labels);
@@ -89,7 +90,10 @@ internal sealed class InferenceMetrics
         var perLabel = labels.Count <= 256 ? stackalloc int[labels.Count] : new int[labels.Count];
         foreach (var prediction in predictions)
         {
-            perLabel[prediction.LabelIndex]++;
+            if (prediction is not null)
+            {
+                perLabel[prediction.LabelIndex]++;
+            }
         }
         for (int i = 0; i < perLabel.Length; i++)
         {

@@ -5,8 +5,8 @@ using TextClassification.Server.Security;
 
 namespace TextClassification.Server.Predictions;
 
-/// <summary>The texts of a valid POST /predict body, and whether they came as a batch (<c>texts</c>) or alone (<c>text</c>).</summary>
-internal sealed record PredictInput(IReadOnlyList<string> Texts, bool IsBatch) : IJsonBody<PredictInput>, IPermitCost
+/// <summary>The texts of a valid POST /predict body, whether they came as a batch (<c>texts</c>) or alone (<c>text</c>), and its options.</summary>
+internal sealed record PredictInput(IReadOnlyList<string> Texts, bool IsBatch, PredictOptions Options = default) : IJsonBody<PredictInput>, IPermitCost
 {
     /// <summary>Rate limits count texts, so that a batch costs what its texts would cost one by one.</summary>
     public int Permits => Texts.Count;

@@ -8,8 +8,9 @@ namespace TextClassification.Server.Predictions;
 /// <summary>
 /// Strict parsing of a POST /predict body, with a precise reason for every rejection: UTF-8 only, RFC 8259 JSON
 /// only (no comments, trailing commas, single quotes, NaN or trailing data), nesting at most <see cref="MaxDepth"/>,
-/// an object with exactly one of <c>text</c> (a string) or <c>texts</c> (an array of strings). Property names are
-/// case-sensitive; unknown and repeated properties are rejected so that a typo is reported instead of ignored.
+/// an object with exactly one of <c>text</c> (a string) or <c>texts</c> (an array of strings), plus the request's
+/// optional properties (<see cref="IRequestOptions{TSelf}"/>; POST /embed parses its body here too). Property names
+/// are case-sensitive; unknown and repeated properties are rejected so that a typo is reported instead of ignored.
 /// A leading UTF-8 byte order mark is skipped. Cost is linear in the body size, which the caller bounds.
 /// </summary>
 internal static class PredictRequestParser
@@ -27,8 +28,16 @@ internal static class PredictRequestParser
         MaxDepth = MaxDepth,
     };
 
-    /// <summary>The texts of <paramref name="body"/>, or the 400 that says what is wrong with it.</summary>
+    /// <summary>The texts and options of a POST /predict <paramref name="body"/>, or the 400 that says what is wrong with it.</summary>
     public static Outcome<PredictInput> Parse(ReadOnlyMemory<byte> body, int maxTexts)
+    {
+        var parsed = Parse<PredictOptions>(body, maxTexts);
+        return parsed.IsAccepted ? new PredictInput(parsed.Value.Texts, parsed.Value.IsBatch, parsed.Value.Options) : parsed.Rejection;
+    }
+
+    /// <summary>The texts and <typeparamref name="TOptions"/> of <paramref name="body"/>, or the 400 that says what is wrong with it.</summary>
+    public static Outcome<TextsRequest<TOptions>> Parse<TOptions>(ReadOnlyMemory<byte> body, int maxTexts)
+        where TOptions : struct, IRequestOptions<TOptions>
     {
         var span = body.Span;
         if (span.StartsWith(Encoding.UTF8.Preamble))
@@ -55,11 +64,12 @@ internal static class PredictRequestParser
         }
         using (document)
         {
-            return ReadRoot(document.RootElement, maxTexts);
+            return ReadRoot<TOptions>(document.RootElement, maxTexts);
         }
     }
 
-    private static Outcome<PredictInput> ReadRoot(JsonElement root, int maxTexts)
+    private static Outcome<TextsRequest<TOptions>> ReadRoot<TOptions>(JsonElement root, int maxTexts)
+        where TOptions : struct, IRequestOptions<TOptions>
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -67,6 +77,7 @@ internal static class PredictRequestParser
         }
         JsonElement? text = null;
         JsonElement? texts = null;
+        var options = default(TOptions);
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -80,26 +91,45 @@ internal static class PredictRequestParser
                 case TextProperty or TextsProperty:
                     return Invalid($"\"{property.Name}\" appears more than once.");
                 default:
-                    return Invalid($"Unknown property \"{Truncate(property.Name)}\"; only \"text\" or \"texts\" is accepted (names are case-sensitive).");
+                    if (!options.TryRead(property.Name, property.Value, out var wrong))
+                    {
+                        return Invalid($"Unknown property \"{Truncate(property.Name)}\"; only \"text\" or \"texts\" is accepted"
+                            + (TOptions.OptionNames.Length > 0 ? $", and optionally {TOptions.OptionNames}" : "") + " (names are case-sensitive).");
+                    }
+                    if (wrong is not null)
+                    {
+                        return wrong;
+                    }
+                    break;
             }
         }
         if (text is { } single)
         {
-            return texts is not null ? Invalid("The request body has both \"text\" and \"texts\"; send exactly one.") : ReadSingle(single);
+            return texts is not null ? Invalid("The request body has both \"text\" and \"texts\"; send exactly one.") : ReadSingle(single, options);
         }
-        return texts is { } batch ? ReadBatch(batch, maxTexts) : Invalid($"The request body has neither \"text\" nor \"texts\"; {Shape}.");
+        return texts is { } batch ? ReadBatch(batch, maxTexts, options) : Invalid($"The request body has neither \"text\" nor \"texts\"; {Shape}.");
     }
 
-    private static Outcome<PredictInput> ReadSingle(JsonElement element)
+    private static Outcome<TextsRequest<TOptions>> ReadSingle<TOptions>(JsonElement element, TOptions options)
+        where TOptions : struct, IRequestOptions<TOptions>
     {
         var text = ReadText(element, TextProperty);
-        return text.IsAccepted ? new PredictInput([text.Value], IsBatch: false) : text.Rejection;
+        if (!text.IsAccepted)
+        {
+            return text.Rejection;
+        }
+        return options.Validate() is { } wrong ? wrong : new TextsRequest<TOptions>([text.Value], IsBatch: false, options);
     }
 
-    private static Outcome<PredictInput> ReadBatch(JsonElement element, int maxTexts)
+    private static Outcome<TextsRequest<TOptions>> ReadBatch<TOptions>(JsonElement element, int maxTexts, TOptions options)
+        where TOptions : struct, IRequestOptions<TOptions>
     {
         var texts = ReadTexts(element, maxTexts);
-        return texts.IsAccepted ? new PredictInput(texts.Value, IsBatch: true) : texts.Rejection;
+        if (!texts.IsAccepted)
+        {
+            return texts.Rejection;
+        }
+        return options.Validate() is { } wrong ? wrong : new TextsRequest<TOptions>(texts.Value, IsBatch: true, options);
     }
 
     private static Outcome<string[]> ReadTexts(JsonElement element, int maxTexts)
@@ -178,6 +208,7 @@ internal static class PredictRequestParser
 
     internal static string Truncate(string name) => name.Length <= 64 ? name : name[..64] + "…";
 
+    /// <summary>A JSON value kind in words, for messages.</summary>
     internal static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "an object",

@@ -25,14 +25,20 @@ public class ServerFactory : WebApplicationFactory<Program>
     public Task<HttpResponseMessage> PostJsonAsync(string json, string? contentType = "application/json") =>
         PostBytesAsync(Encoding.UTF8.GetBytes(json), contentType);
 
-    public Task<HttpResponseMessage> PostBytesAsync(byte[] body, string? contentType = "application/json")
+    public Task<HttpResponseMessage> PostBytesAsync(byte[] body, string? contentType = "application/json") => PostToAsync("/predict", body, contentType);
+
+    /// <summary>POST <paramref name="json"/> to <paramref name="path"/> (another endpoint than /predict, such as /embed).</summary>
+    public Task<HttpResponseMessage> PostToAsync(string path, string json, string? contentType = "application/json") =>
+        PostToAsync(path, Encoding.UTF8.GetBytes(json), contentType);
+
+    public Task<HttpResponseMessage> PostToAsync(string path, byte[] body, string? contentType = "application/json")
     {
         var content = new ByteArrayContent(body);
         if (contentType is not null)
         {
             content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         }
-        return Client.PostAsync(new Uri("/predict", UriKind.Relative), content);
+        return Client.PostAsync(new Uri(path, UriKind.Relative), content);
     }
 
     /// <summary>The parsed JSON answer of a 200.</summary>

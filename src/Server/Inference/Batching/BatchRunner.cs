@@ -15,6 +15,7 @@ internal sealed partial class BatchRunner(InferenceQueue queue, InferenceMetrics
     private readonly int maxBatchSize = options.Value.MaxBatchSize;
     private readonly List<WorkItem> batch = [];
     private readonly List<int[]> ids = [];
+    private readonly List<bool> classify = [];
     private WorkItem? carried;
     private LoadedModel? model;
     private int texts;
@@ -103,12 +104,19 @@ internal sealed partial class BatchRunner(InferenceQueue queue, InferenceMetrics
     private void Forward(LoadedModel current)
     {
         ids.Clear();
+        bool embeds = false;
         foreach (var item in batch)
         {
             ids.AddRange(item.Encoded);
+            embeds |= item.Embeds;
         }
         try
         {
+            if (embeds)
+            {
+                ForwardMixed(current);
+                return;
+            }
             long start = Stopwatch.GetTimestamp();
             metrics.Dequeued(batch, start);
             Prediction[] predictions;
@@ -133,6 +141,53 @@ internal sealed partial class BatchRunner(InferenceQueue queue, InferenceMetrics
             {
                 item.Fail(ex);
             }
+        }
+    }
+
+    /// <summary>A batch with embedding requests: the same one EmbeddingBag forward, each text answered as its request asked.</summary>
+    private void ForwardMixed(LoadedModel current)
+    {
+        classify.Clear();
+        foreach (var item in batch)
+        {
+            for (int i = 0; i < item.Count; i++)
+            {
+                classify.Add(!item.Embeds);
+            }
+        }
+        long start = Stopwatch.GetTimestamp();
+        metrics.Dequeued(batch, start);
+        Model.Inference.BatchOutput output;
+        using (InferenceTracing.StartBatch(batch, ids.Count, start))
+        {
+            output = current.Predictor.RunEncoded(ids, classify);
+        }
+        long end = Stopwatch.GetTimestamp();
+        var labels = current.Predictor.Labels;
+        metrics.BatchRan(output.Predictions, labels, Stopwatch.GetElapsedTime(start, end));
+        int at = 0;
+        foreach (var item in batch)
+        {
+            var timings = item.Timings(start, end);
+            if (item.Embeds)
+            {
+                var embeddings = new float[item.Count][];
+                for (int i = 0; i < embeddings.Length; i++)
+                {
+                    embeddings[i] = output.Embeddings[at + i]!;
+                }
+                item.Complete(new PredictionBatch(labels, [], timings) { Embeddings = embeddings });
+            }
+            else
+            {
+                var predictions = new Prediction[item.Count];
+                for (int i = 0; i < predictions.Length; i++)
+                {
+                    predictions[i] = output.Predictions[at + i]!;
+                }
+                item.Complete(new PredictionBatch(labels, predictions, timings));
+            }
+            at += item.Count;
         }
     }
 

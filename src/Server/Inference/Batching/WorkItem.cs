@@ -18,9 +18,10 @@ internal sealed class WorkItem
     private int released;
     private int modelReleased;
 
-    public WorkItem(LoadedModel model, int[][] encoded, TimeSpan tokenizeTime, ActivityContext requestSpan, InferenceQueue queue, CancellationToken cancellationToken)
+    public WorkItem(LoadedModel model, int[][] encoded, bool embeds, TimeSpan tokenizeTime, ActivityContext requestSpan, InferenceQueue queue, CancellationToken cancellationToken)
     {
         Model = model;
+        Embeds = embeds;
         Encoded = encoded;
         TokenizeTime = tokenizeTime;
         RequestSpan = requestSpan;
@@ -35,6 +36,9 @@ internal sealed class WorkItem
     public LoadedModel Model { get; }
 
     public int[][] Encoded { get; }
+
+    /// <summary>True: the request wants its texts' feature vectors, not predictions (POST /embed).</summary>
+    public bool Embeds { get; }
 
     public int Count => Encoded.Length;
 
