@@ -15,6 +15,7 @@ namespace TextClassification.Server;
 [JsonSerializable(typeof(PredictBatchRequest))]
 [JsonSerializable(typeof(PredictionResult))]
 [JsonSerializable(typeof(BatchPredictionResult))]
+[JsonSerializable(typeof(ExplanationResult))]
 [JsonSerializable(typeof(EmbedTextRequest))]
 [JsonSerializable(typeof(EmbedBatchRequest))]
 [JsonSerializable(typeof(EmbeddingResult))]

@@ -90,7 +90,7 @@ public sealed class ServiceEndpointTests(ServerFactory factory) : IClassFixture<
         var document = await ServerFactory.ReadOkAsync(await factory.Client.GetAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative)));
 
         var paths = document.GetProperty("paths");
-        Assert.Equal(["/", "/health", "/health/live", "/model", "/predict", "/v2", "/v2/health/live", "/v2/health/ready", "/v2/models/{name}",
+        Assert.Equal(["/", "/embed", "/health", "/health/live", "/model", "/predict", "/v2", "/v2/health/live", "/v2/health/ready", "/v2/models/{name}",
             "/v2/models/{name}/infer", "/v2/models/{name}/ready", "/v2/models/{name}/versions/{version}", "/v2/models/{name}/versions/{version}/infer",
             "/v2/models/{name}/versions/{version}/ready"], paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var predict = paths.GetProperty("/predict").GetProperty("post");
@@ -110,6 +110,27 @@ public sealed class ServiceEndpointTests(ServerFactory factory) : IClassFixture<
         Assert.Contains("texts", schemas.GetProperty("PredictBatchRequest").GetProperty("required").EnumerateArray().Select(r => r.GetString()));
         Assert.True(schemas.TryGetProperty("PredictionResult", out _));
         Assert.Equal("503", paths.GetProperty("/health").GetProperty("get").GetProperty("responses").EnumerateObject().Last().Name);
+        var embed = paths.GetProperty("/embed").GetProperty("post");
+        Assert.Equal(2, embed.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("oneOf").GetArrayLength());
+        foreach (string status in new[] { "400", "413", "415", "503" })
+        {
+            Assert.True(embed.GetProperty("responses").TryGetProperty(status, out _), $"/embed documents no {status}");
+        }
+        Assert.True(schemas.TryGetProperty("ExplanationResult", out _));
+    }
+
+    [Fact]
+    public async Task SwaggerShowsAnExplainedExampleWithWhatTheServedModelAnswers()
+    {
+        var document = await ServerFactory.ReadOkAsync(await factory.Client.GetAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative)));
+        var predict = document.GetProperty("paths").GetProperty("/predict").GetProperty("post");
+        var request = predict.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("examples").GetProperty("explained").GetProperty("value");
+        var answer = predict.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("examples").GetProperty("explained").GetProperty("value");
+
+        Assert.True(request.GetProperty("explain").GetBoolean());
+        var served = await ServerFactory.ReadOkAsync(await factory.PostJsonAsync(request.GetRawText()));
+        Assert.True(JsonElement.DeepEquals(served, answer), answer.GetRawText());
+        Assert.True(answer.GetProperty("explanation").GetProperty("tokens").GetArrayLength() > 0);
     }
 
     [Fact]

@@ -18,11 +18,12 @@ internal static class ApiDocs
             {
                 Title = "Text classification API",
                 Version = "v1",
-                Description = "Classifies texts with an EmbeddingBag + Linear model (TorchSharp). Errors are RFC 9457 problem details "
+                Description = "Classifies texts with an EmbeddingBag + Linear model (TorchSharp), explains its answers exactly and gives texts' feature vectors. Errors are RFC 9457 problem details "
                     + "(application/problem+json) with type, title, status and detail.",
             });
             options.OperationFilter<PredictOperationFilter>();
             options.OperationFilter<OpenInferenceOperationFilter>();
+            options.OperationFilter<EmbedOperationFilter>();
             options.OperationFilter<AccessControlFilter>();
             options.DocumentFilter<AccessControlFilter>();
             options.SupportNonNullableReferenceTypes();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -11,14 +12,15 @@ using TextClassification.Server.Predictions;
 namespace TextClassification.Server.OpenApi;
 
 /// <summary>
-/// Documents what the POST /predict handler parses by hand: the request as "one text" or "a batch" with realistic
-/// examples ("Try it out" starts from them), the two answer shapes with what the served model answers to those
+/// Documents what the POST /predict handler parses by hand: the request as "one text", "a batch" or "explained" with
+/// realistic examples ("Try it out" starts from them), the answer shapes with what the served model answers to those
 /// examples (none while no model is loaded), and what each error status means, with the configured limits.
 /// </summary>
 internal sealed class PredictOperationFilter(ModelHolder models, IOptions<ModelOptions> modelOptions, IOptions<KestrelServerOptions> serverOptions)
     : IOperationFilter
 {
-    private const string JsonContentType = "application/json";
+    internal const string JsonContentType = "application/json";
+    private const int ExplainTopExample = 5;
     private const string SpamExample = "Congratulations! You have been selected to receive a $1,000 gift card. Click here to claim your prize now.";
     private const string HamExample = "Hi Sam, the quarterly report is attached. Can we go through it on Thursday at 10?";
     private const string PhishingExample = "URGENT: your account has been suspended. Verify your password at the link below within 24 hours.";
@@ -51,7 +53,8 @@ internal sealed class PredictOperationFilter(ModelHolder models, IOptions<ModelO
     private static OpenApiRequestBody RequestBody(OperationFilterContext context) => new()
     {
         Required = true,
-        Description = "Exactly one of \"text\" or \"texts\"; strict JSON (UTF-8, no comments or trailing commas), unknown properties rejected.",
+        Description = "Exactly one of \"text\" or \"texts\", optionally \"explain\", \"explain_top\" (with explain) and \"top_k\"; "
+            + "strict JSON (UTF-8, no comments or trailing commas), unknown properties rejected.",
         Content = new Dictionary<string, IOpenApiMediaType>
         {
             [JsonContentType] = new OpenApiMediaType
@@ -72,6 +75,11 @@ internal sealed class PredictOperationFilter(ModelHolder models, IOptions<ModelO
                             ["texts"] = new JsonArray(HamExample, PhishingExample),
                         },
                     },
+                    ["explained"] = new OpenApiExample
+                    {
+                        Summary = "One text, explained: each token's exact share of the predicted label's logit (the 5 largest kept)",
+                        Value = new JsonObject { ["text"] = SpamExample, ["explain"] = true, ["explain_top"] = ExplainTopExample },
+                    },
                 },
             },
         },
@@ -83,7 +91,9 @@ internal sealed class PredictOperationFilter(ModelHolder models, IOptions<ModelO
         int maxTexts = modelOptions.Value.MaxTextsPerRequest;
         long? maxBody = serverOptions.Value.Limits.MaxRequestBodySize;
         Describe(operation, "400", $"Invalid body: not strict JSON, nested deeper than {PredictRequestParser.MaxDepth}, not an object with exactly one "
-            + $"of text/texts, a wrong type, an empty or whitespace-only text, no texts, or more than {maxTexts} texts ({ModelOptions.MaxTextsPerRequestKey}).",
+            + $"of text/texts, a wrong type, an empty or whitespace-only text, no texts, or more than {maxTexts} texts ({ModelOptions.MaxTextsPerRequestKey}); "
+            + "explain not a boolean, explain_top or top_k not a whole number ≥ 1, explain_top without \"explain\": true; "
+            + "or explain asked of a TorchScript model without the standard embedding/fc layers.",
             Problems.BadRequestType, "Invalid request", "\"texts[1]\" is empty or whitespace-only; send some text to classify.");
         if (maxBody is { } limit)
         {
@@ -110,13 +120,22 @@ internal sealed class PredictOperationFilter(ModelHolder models, IOptions<ModelO
         }
         try
         {
-            var predictions = model.Predictor.Predict([SpamExample, HamExample, PhishingExample]);
-            var labels = model.Predictor.Labels;
-            return new Dictionary<string, IOpenApiExample>
+            var predictor = model.Predictor;
+            var predictions = predictor.Predict([SpamExample, HamExample, PhishingExample]);
+            var labels = predictor.Labels;
+            var examples = new Dictionary<string, IOpenApiExample>
             {
                 ["one text"] = new OpenApiExample { Value = Answer(predictions[0], labels) },
                 ["batch"] = new OpenApiExample { Value = new JsonObject { ["predictions"] = new JsonArray(Answer(predictions[1], labels), Answer(predictions[2], labels)) } },
             };
+            if (predictor.FeaturesUnavailableReason is null)
+            {
+                var explanation = predictor.Explain(SpamExample, predictor.Encode(SpamExample), predictions[0].LabelIndex);
+                var explained = Answer(predictions[0], labels);
+                explained["explanation"] = JsonSerializer.SerializeToNode(PredictionEndpoints.ToResult(explanation, ExplainTopExample), ServerJsonContext.Default.ExplanationResult);
+                examples["explained"] = new OpenApiExample { Value = explained };
+            }
+            return examples;
         }
         finally
         {
@@ -134,10 +153,10 @@ internal sealed class PredictOperationFilter(ModelHolder models, IOptions<ModelO
         return new JsonObject { ["label"] = prediction.Label, ["score"] = prediction.Score, ["probabilities"] = probabilities };
     }
 
-    private static IOpenApiSchema Schema<T>(OperationFilterContext context) =>
+    internal static IOpenApiSchema Schema<T>(OperationFilterContext context) =>
         context.SchemaGenerator.GenerateSchema(typeof(T), context.SchemaRepository);
 
-    private static void Describe(OpenApiOperation operation, string status, string description, string type, string title, string detail)
+    internal static void Describe(OpenApiOperation operation, string status, string description, string type, string title, string detail)
     {
         if (operation.Responses!.TryGetValue(status, out var response) && response is OpenApiResponse concrete)
         {

@@ -111,7 +111,7 @@ internal static class PredictionEndpoints
         batch.Explanations is { } explanations ? result with { Explanation = ToResult(explanations[index], options.ExplainTop) } : result;
 
     /// <summary>Every token's contribution, or the <paramref name="top"/> largest in absolute value (ties: the earlier token), kept in the model's order.</summary>
-    private static ExplanationResult ToResult(Explanation explanation, int? top)
+    internal static ExplanationResult ToResult(Explanation explanation, int? top)
     {
         var tokens = explanation.Tokens;
         var kept = Enumerable.Range(0, tokens.Count);
