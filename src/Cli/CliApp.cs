@@ -25,6 +25,7 @@ internal static class CliApp
             new PredictCommand(streams),
             new TokenizeCommand(streams),
             new CrossValidateCommand(streams),
+            new EmbedCommand(streams),
         };
         // Texts may start with '@'; they are not response files.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -40,7 +41,8 @@ internal static class CliApp
         {
             return ReportUsageError(streams.Error, parsed, [ex.Message]);
         }
-        catch (Exception ex) when (ex is ModelLoadException or DataFormatException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is ModelLoadException or DataFormatException or ArgumentException or IOException or UnauthorizedAccessException
+            or NotSupportedException)
         {
             streams.Error.WriteLine($"error: {ex.Message}");
             return Failure;

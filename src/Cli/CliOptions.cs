@@ -22,6 +22,18 @@ internal static class CliOptions
 
     public static Option<bool> Json(string description) => new("--json") { Description = description };
 
+    /// <summary>
+    /// The parser hands an unknown option to a TEXT argument as a word; the first such word before <c>--</c> (after it a
+    /// text may start with <c>--</c>), or null.
+    /// </summary>
+    public static string? UnknownOption(ParseResult parsed, Argument<string[]> texts)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        string[] given = parsed.GetValue(texts) ?? [];
+        return parsed.Tokens.TakeWhile(token => token.Type != TokenType.DoubleDash)
+            .FirstOrDefault(token => token.Type == TokenType.Argument && token.Value.StartsWith("--", StringComparison.Ordinal) && given.Contains(token.Value))?.Value;
+    }
+
     /// <summary>A text file: a data file's text column, or one text per line for any other extension.</summary>
     public static Option<string> Input(string description, bool required) => Check(new Option<string>("--input")
     {

@@ -38,17 +38,9 @@ internal sealed class PredictCommand : Command
         }
     }
 
-    /// <summary>The parser hands an unknown option to TEXT as a word; only after <c>--</c> may a text start with <c>--</c>.</summary>
-    private string? UnknownOption(ParseResult parsed)
-    {
-        string[] given = parsed.GetValue(texts) ?? [];
-        return parsed.Tokens.TakeWhile(token => token.Type != TokenType.DoubleDash)
-            .FirstOrDefault(token => token.Type == TokenType.Argument && token.Value.StartsWith("--", StringComparison.Ordinal) && given.Contains(token.Value))?.Value;
-    }
-
     private int Run(ParseResult parsed)
     {
-        if (UnknownOption(parsed) is { } unknown)
+        if (CliOptions.UnknownOption(parsed, texts) is { } unknown)
         {
             throw new UsageException($"Unrecognized command or argument '{unknown}'.");
         }
