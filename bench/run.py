@@ -32,6 +32,8 @@ then stop the server's whole process group. Servers:
                       Authorization: Bearer, POST /predict: what keys cost (only when named in --only)
     csharp-v2         the same C# build (with --Model:Name=bench), POST /v2/models/bench/infer with the same text as a
                       V2 JSON request (bench/v2_infer.lua wraps the body): V2 vs /predict (only when named in --only)
+    csharp-embed      the same C# build, POST /embed with the same body: feature vectors (only when named in --only)
+    csharp-explain    the same C# build, POST /predict with the same text and "explain": true (only when named in --only)
 
 Raw results go to bench/results/<timestamp>.json. Run with /usr/bin/python3 (Debian's; it has torch).
 """
@@ -76,9 +78,12 @@ SERVERS = {  # name -> (label, kind, path, method)
     "csharp-nometrics": ("C# /predict, metrics off", "csharp-nometrics", "/predict", "POST"),
     "csharp-apikey": ("C# /predict, API key", "csharp-apikey", "/predict", "POST"),
     "csharp-v2": ("C# V2 infer, JSON", "csharp-v2", "/v2/models/bench/infer", "POST"),
+    "csharp-embed": ("C# POST /embed", "csharp", "/embed", "POST"),
+    "csharp-explain": ("C# /predict, explain", "csharp", "/predict", "POST"),
 }
-OPT_IN = ("baseline", "csharp-nometrics", "csharp-apikey", "csharp-v2")  # measured only when named in --only
+OPT_IN = ("baseline", "csharp-nometrics", "csharp-apikey", "csharp-v2", "csharp-embed", "csharp-explain")  # measured only when named in --only
 V2_LUA = os.path.join(BENCH, "v2_infer.lua")  # wrk script for V2 paths: the same body file, sent as a V2 infer request
+BODY_OPTIONS = {"csharp-explain": {"explain": True}}  # added to the benchmark body for these servers
 BENCH_API_KEY = secrets.token_hex(32)  # csharp-apikey's one key: a fresh one per run, 64 hex characters
 AUTHORIZATION_BY_PORT = {}  # the Authorization header wrk sends to a server, by its port (csharp-apikey only)
 ALIASES = {"cs": "csharp", "c#": "csharp", "dotnet": "csharp", "gthread": "gunicorn-threads",
@@ -472,6 +477,21 @@ def versions():
     return v
 
 
+def body_for(ctx, name):
+    """The request body file for server `name`: the shared body, or (BODY_OPTIONS) the same text with its options."""
+    options = BODY_OPTIONS.get(name)
+    if not options:
+        return ctx.body[0]
+    path = os.path.join(ctx.work, f"body-{name}.json")
+    if not os.path.isfile(path):
+        with open(ctx.body[0], "rb") as f:
+            obj = json.loads(f.read())
+        obj.update(options)
+        with open(path, "wb") as out:
+            out.write(json.dumps(obj, ensure_ascii=False).encode("utf-8"))
+    return path
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Servers
 # --------------------------------------------------------------------------------------------------------------
@@ -609,6 +629,17 @@ class RunningServer:
             client.close()
         if status != 200 or [o["name"] for o in json.loads(data)["outputs"]] != ["label", "probabilities", "logits"]:
             raise RuntimeError(f"POST {path} returned {status}: {data[:300]!r}")
+
+    def check_embed(self, body_path):
+        client = Client(self.port, self.ctx.cert, verify=self.cert_verified)
+        with open(body_path, "rb") as f:
+            body = f.read()
+        try:
+            status, data = client.request("POST", "/embed", body=body)
+        finally:
+            client.close()
+        if status != 200 or "embedding" not in json.loads(data):
+            raise RuntimeError(f"POST /embed returned {status}: {data[:300]!r}")
 
     def stop(self):
         if self.sampler:
@@ -753,7 +784,7 @@ def mode_throughput(ctx, args, results):
                 srv = RunningServer(ctx, SERVERS[name][1], f"{name}-r{rep}")
                 try:
                     meta, url = start_and_warm(ctx, args, srv, name, rep)
-                    measure(args, srv, name, rep, url, ctx.body[0], runs)
+                    measure(args, srv, name, rep, url, body_for(ctx, name), runs)
                     meta["peak_rss_mb"] = round(srv.sampler.peak_kb() / 1024, 1)
                     server_meta.append(meta)
                 except SERVER_FAILURES as e:
@@ -785,7 +816,7 @@ def throughput_interleaved(ctx, args, servers, runs, server_meta):
                 k += 1
                 log(f"[{k}/{n_total}] {SERVERS[name][0]} (repeat {rep}/{args.repeat})")
                 try:
-                    measure(args, srv, name, rep, url, ctx.body[0], runs)
+                    measure(args, srv, name, rep, url, body_for(ctx, name), runs)
                 except SERVER_FAILURES as e:
                     server_failed(args, server_meta, name, rep, e)
         for name, (srv, meta, _) in ready.items():
@@ -799,11 +830,13 @@ def throughput_interleaved(ctx, args, servers, runs, server_meta):
 def start_and_warm(ctx, args, srv, name, rep):
     """Waits for /health, checks one POST /predict, starts RSS sampling and warms the server up; returns (meta, url)."""
     _, kind, path, method = SERVERS[name]
-    body_path = ctx.body[0]
+    body_path = body_for(ctx, name)
     startup = srv.wait_ready(timeout=args.start_timeout, poll=0.02)
     pred = srv.check_predict(body_path)
     if path.startswith("/v2/"):
         srv.check_v2(path, body_path)
+    elif path == "/embed":
+        srv.check_embed(body_path)
     srv.start_sampling()
     url = f"https://127.0.0.1:{srv.port}{path}"
     meta = {"server": name, "repeat": rep, "startup_s": round(startup, 3), "cert_verified": srv.cert_verified,
