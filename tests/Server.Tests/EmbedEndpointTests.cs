@@ -139,3 +139,35 @@ public sealed class EmbedEndpointTests(ServerFactory factory) : IClassFixture<Se
         public int GetHashCode(double obj) => 0;
     }
 }
+
+/// <summary>With a batch delay, embedding, explained and plain prediction requests wait in one queue and share forwards.</summary>
+public sealed class MixedBatchingTests(DelayedBatchFactory factory) : IClassFixture<DelayedBatchFactory>
+{
+    [Fact]
+    public async Task EmbedExplainAndPredictRequestsWithinTheDelayShareForwardsAndGetTheirOwnAnswers()
+    {
+        const string Embed = """{"text":"win a free prize now"}""";
+        const string Predict = """{"texts":["win a free prize now","the report"]}""";
+        const string Explain = """{"text":"lunch meeting about the report","explain":true}""";
+        string embedAlone = await (await factory.PostToAsync("/embed", Embed)).Content.ReadAsStringAsync();
+        string predictAlone = await (await factory.PostJsonAsync(Predict)).Content.ReadAsStringAsync();
+        string explainAlone = await (await factory.PostJsonAsync(Explain)).Content.ReadAsStringAsync();
+        using var probe = new BatchingProbe(factory.Services);
+
+        var kinds = Enumerable.Range(0, 24).Select(i => i % 3).ToList();
+        var responses = await Task.WhenAll(kinds.Select(kind => kind switch
+        {
+            0 => factory.PostToAsync("/embed", Embed),
+            1 => factory.PostJsonAsync(Predict),
+            _ => factory.PostJsonAsync(Explain),
+        }));
+
+        for (int i = 0; i < responses.Length; i++)
+        {
+            Assert.Equal(kinds[i] switch { 0 => embedAlone, 1 => predictAlone, _ => explainAlone }, await responses[i].Content.ReadAsStringAsync());
+        }
+        var (batches, texts) = probe.Totals;
+        Assert.Equal(8 + 16 + 8, texts);
+        Assert.True(batches < 12, $"24 concurrent requests of three kinds ran in {batches} forwards; expected them to share some");
+    }
+}

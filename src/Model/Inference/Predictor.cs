@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TextClassification.Model.Bundles;
 using TextClassification.Model.Modeling;
 using TextClassification.Model.Text;
@@ -264,6 +265,7 @@ public sealed class Predictor : IDisposable
     }
 
     /// <summary>The Linear layer for one feature vector, accumulated in float64 in a fixed order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the per-text loop of the /predict hot path, as before it was shared
     private void Linear(ReadOnlySpan<float> feature, Span<float> logits)
     {
         for (int c = 0; c < classes; c++)
