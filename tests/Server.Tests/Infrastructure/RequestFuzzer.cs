@@ -17,6 +17,8 @@ internal sealed class RequestFuzzer(int seed)
         [.. Encoding.UTF8.Preamble, .. """{"text":"with a byte order mark"}"""u8],
         "{\r\n  \"texts\": [\r\n    \"spread over\",\r\n    \"several lines\"\r\n  ]\r\n}"u8.ToArray(),
         Encoding.UTF8.GetBytes("{\"text\":\"ünïcödé – 中文 – emoji 🎉\"}"),
+        """{"text":"free prize, click","explain":true,"explain_top":2,"top_k":1}"""u8.ToArray(),
+        """{"top_k":2.0,"texts":["see you at lunch","claim it"],"explain":false}"""u8.ToArray(),
     ];
 
     /// <summary>Bytes a JSON parser gives meaning to, and bytes that are never valid UTF-8 on their own.</summary>
