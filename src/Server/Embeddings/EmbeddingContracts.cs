@@ -8,14 +8,14 @@ namespace TextClassification.Server.Embeddings;
 [Description("One text, and optionally normalize; no other properties.")]
 internal sealed record EmbedTextRequest(
     [property: Description("The text to embed; not empty or whitespace-only."), MinLength(1)] string Text,
-    [property: JsonPropertyName("normalize"), Description("true: scale the vector to unit L2 norm (a zero vector stays zero); default false.")] bool? Normalize = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyName("normalize"), Description("true: scale the vector to unit L2 norm (a zero vector stays zero); default false.")] bool? Normalize = null);
 
 /// <summary>POST /embed with a batch of texts (documentation only: the endpoint parses the body itself).</summary>
 [Description("A batch of texts, and optionally normalize; no other properties.")]
 internal sealed record EmbedBatchRequest(
     [property: Description("Texts to embed, 1 to Model:MaxTextsPerRequest (see GET / for the limit); each not empty or whitespace-only."), MinLength(1)]
     IReadOnlyList<string> Texts,
-    [property: JsonPropertyName("normalize"), Description("true: scale every vector to unit L2 norm (a zero vector stays zero); default false.")] bool? Normalize = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyName("normalize"), Description("true: scale every vector to unit L2 norm (a zero vector stays zero); default false.")] bool? Normalize = null);
 
 /// <summary>One text's feature vector.</summary>
 internal sealed record EmbeddingResult(

@@ -8,18 +8,18 @@ namespace TextClassification.Server.Predictions;
 [Description("One text, and optionally explain, explain_top, top_k; no other properties.")]
 internal sealed record PredictTextRequest(
     [property: Description("The text to classify; not empty or whitespace-only."), MinLength(1)] string Text,
-    [property: JsonPropertyName("explain"), Description("true: each prediction carries the exact explanation of its label (default false).")] bool? Explain = null,
-    [property: JsonPropertyName("explain_top"), Description("Only with \"explain\": true: keep the k tokens with the largest absolute contributions (k ≥ 1; more than there are keeps all)."), Range(1, int.MaxValue)] int? ExplainTop = null,
-    [property: JsonPropertyName("top_k"), Description("Only the k most probable labels in \"probabilities\" (k ≥ 1; more than there are keeps all)."), Range(1, int.MaxValue)] int? TopK = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyName("explain"), Description("true: each prediction carries the exact explanation of its label (default false).")] bool? Explain = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyName("explain_top"), Description("Only with \"explain\": true: keep the k tokens with the largest absolute contributions (k ≥ 1; more than there are keeps all)."), Range(1, int.MaxValue)] int? ExplainTop = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyName("top_k"), Description("Only the k most probable labels in \"probabilities\" (k ≥ 1; more than there are keeps all)."), Range(1, int.MaxValue)] int? TopK = null);
 
 /// <summary>POST /predict with a batch of texts (documentation only: the endpoint parses the body itself).</summary>
 [Description("A batch of texts, and optionally explain, explain_top, top_k (applied to every text); no other properties.")]
 internal sealed record PredictBatchRequest(
     [property: Description("Texts to classify, 1 to Model:MaxTextsPerRequest (see GET / for the limit); each not empty or whitespace-only."), MinLength(1)]
     IReadOnlyList<string> Texts,
-    [property: JsonPropertyName("explain"), Description("true: each prediction carries the exact explanation of its label (default false).")] bool? Explain = null,
-    [property: JsonPropertyName("explain_top"), Description("Only with \"explain\": true: keep the k tokens with the largest absolute contributions (k ≥ 1)."), Range(1, int.MaxValue)] int? ExplainTop = null,
-    [property: JsonPropertyName("top_k"), Description("Only the k most probable labels in \"probabilities\" (k ≥ 1)."), Range(1, int.MaxValue)] int? TopK = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyName("explain"), Description("true: each prediction carries the exact explanation of its label (default false).")] bool? Explain = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyName("explain_top"), Description("Only with \"explain\": true: keep the k tokens with the largest absolute contributions (k ≥ 1)."), Range(1, int.MaxValue)] int? ExplainTop = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyName("top_k"), Description("Only the k most probable labels in \"probabilities\" (k ≥ 1)."), Range(1, int.MaxValue)] int? TopK = null);
 
 /// <summary>One text's answer.</summary>
 internal sealed record PredictionResult(
