@@ -14,12 +14,13 @@ public sealed class EmbeddingTests
     private static string Parity(string bundle) => Path.Combine(RepoPaths.Fixtures, "parity", bundle);
 
     [Theory]
-    [InlineData("bundle")]
-    [InlineData("bundle_safetensors")]
-    [InlineData("bundle_torchscript")]
-    public void EmbeddingsEqualPyTorchsEmbeddingBagOutput(string bundle)
+    [InlineData("bundle", "embeddings.json")]
+    [InlineData("bundle_safetensors", "embeddings.json")]
+    [InlineData("bundle_torchscript", "embeddings.json")]
+    [InlineData("bundle_bigram", "embeddings_bigram.json")]
+    public void EmbeddingsEqualPyTorchsEmbeddingBagOutput(string bundle, string fixture)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "parity", "embeddings.json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "parity", fixture)));
         var cases = document.RootElement.EnumerateArray().Select(item => (
             Text: item.GetProperty("text").GetString()!,
             Ids: item.GetProperty("ids").EnumerateArray().Select(t => t.GetInt32()).ToArray(),

@@ -108,6 +108,31 @@ public sealed class ExplanationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ABigramModelIsExplainedTermByTermInNGramsOrderAndMatchesPyTorchsLogits()
+    {
+        using var predictor = Predictor.Load(Path.Combine(RepoPaths.Fixtures, "parity", "bundle_bigram"));
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "parity", "expected_bigram.json")));
+        double worst = 0;
+        int withBigrams = 0;
+        foreach (var item in document.RootElement.EnumerateArray())
+        {
+            string text = item.GetProperty("text").GetString()!;
+            var ids = predictor.Encode(text);
+            int label = predictor.Labels.ToList().IndexOf(item.GetProperty("label").GetString()!);
+            var explanation = predictor.Explain(text, ids, label);
+            Assert.Equal(item.GetProperty("terms").EnumerateArray().Select(t => t.GetString()), explanation.Tokens.Select(t => t.Token));
+            Assert.Equal(item.GetProperty("ids").EnumerateArray().Select(t => t.GetInt32()), explanation.Tokens.Select(t => t.Id));
+            withBigrams += explanation.Tokens.Any(t => t.Token.Contains(' ', StringComparison.Ordinal) && !t.Unknown) ? 1 : 0;
+            Assert.Equal(explanation.Logit, explanation.Bias + explanation.Tokens.Sum(t => t.Contribution), 1e-9);
+            // PyTorch's logit is float32 (bag sum and Linear): its rounding grows with the logit's size
+            double pytorch = item.GetProperty("logits")[label].GetDouble();
+            worst = Math.Max(worst, Math.Abs(explanation.Logit - pytorch) / Math.Max(1, Math.Abs(pytorch)));
+        }
+        Assert.True(worst <= 1e-5, $"max |explained logit − PyTorch's| / max(1, |logit|) {worst:E2}");
+        Assert.True(withBigrams >= 20, $"only {withBigrams} texts had a known bigram");
+    }
+
+    [Fact]
     public void ATorchScriptBundleWithTheStandardLayersExplainsLikeItsStateDict()
     {
         using var scripted = Predictor.Load(Path.Combine(RepoPaths.Fixtures, "parity", "bundle_torchscript"));

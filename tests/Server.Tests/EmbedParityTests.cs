@@ -13,10 +13,13 @@ public abstract class EmbedParityTestsBase<TFactory>(TFactory factory)
 {
     private const double Tolerance = 1e-6;
 
+    /// <summary>The fixture made for this factory's bundle.</summary>
+    protected virtual string Fixture => "embeddings.json";
+
     [Fact]
     public async Task EmbedMatchesPyTorchsEmbeddingBagForEveryFixtureText()
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "parity", "embeddings.json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "parity", Fixture)));
         var expected = document.RootElement.EnumerateArray()
             .Where(item => !string.IsNullOrWhiteSpace(item.GetProperty("text").GetString())) // blank texts are a 400 by contract
             .Select(item => (Text: item.GetProperty("text").GetString()!, Embedding: item.GetProperty("embedding").EnumerateArray().Select(x => x.GetDouble()).ToArray()))
@@ -42,6 +45,13 @@ public sealed class EmbedParityTests(PyTorchBundleFactory factory)
 
 public sealed class TorchScriptEmbedParityTests(TorchScriptBundleFactory factory)
     : EmbedParityTestsBase<TorchScriptBundleFactory>(factory), IClassFixture<TorchScriptBundleFactory>;
+
+/// <summary>The bigram bundle: the bag holds the unigrams and then the bigrams, as ngrams_iterator orders them.</summary>
+public sealed class BigramEmbedParityTests(BigramBundleFactory factory)
+    : EmbedParityTestsBase<BigramBundleFactory>(factory), IClassFixture<BigramBundleFactory>
+{
+    protected override string Fixture => "embeddings_bigram.json";
+}
 
 /// <summary>A TorchScript module whose layers are not called embedding and fc: it still predicts, but cannot embed or explain.</summary>
 public sealed class RenamedTorchScriptBundleFactory : PyTorchBundleFactory

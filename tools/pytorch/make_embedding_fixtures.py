@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """Write the EmbeddingBag outputs of the parity bundle for the parity texts, made by real PyTorch.
 
-    /usr/bin/python3 tools/pytorch/make_embedding_fixtures.py           # rewrite tests/fixtures/parity/embeddings.json
-    /usr/bin/python3 tools/pytorch/make_embedding_fixtures.py --check   # compare with the committed file
+    /usr/bin/python3 tools/pytorch/make_embedding_fixtures.py           # rewrite parity/embeddings*.json
+    /usr/bin/python3 tools/pytorch/make_embedding_fixtures.py --check   # compare with the committed files
 
 Reads the texts and ids of tests/fixtures/parity/expected.json (written by make_fixtures.py; this script only adds a
 file beside it) and writes [{"text","ids","embedding"}]: model.embedding(ids, offsets) for every text, computed in one
 batch (all texts collated, as the server's batcher does) and asserted identical to computing each text alone and to
-the TorchScript bundle's module.embedding. An empty bag (no tokens at all) gives zeros.
+the TorchScript bundle's module.embedding. An empty bag (no tokens at all) gives zeros. The same for the bigram
+bundle: parity/expected_bigram.json + parity/bundle_bigram -> parity/embeddings_bigram.json (ids of unigrams, then
+bigrams, as ngrams_iterator orders them).
 
 Also writes two TorchScript bundles of the same weights that the C# side must refuse to explain or embed (400):
   parity/bundle_torchscript_renamed/   the layers are called "emb" and "out" (no standard parameter names)
@@ -80,17 +82,21 @@ def embeddings(bundle_dir, id_lists):
         return bundle.model.embedding(flat, offsets)
 
 
-def build(out_path):
+# (expected file with the texts and ids, bundle, TorchScript bundle of the same weights or None, output file)
+SETS = [("expected.json", "bundle", "bundle_torchscript", "embeddings.json"),
+        ("expected_bigram.json", "bundle_bigram", None, "embeddings_bigram.json")]
+
+
+def build(expected_file, bundle, scripted_bundle, out_path):
     torch.set_num_threads(1)
-    with open(os.path.join(PARITY, "expected.json"), encoding="utf-8") as f:
+    with open(os.path.join(PARITY, expected_file), encoding="utf-8") as f:
         cases = json.load(f)
     ids = [c["ids"] for c in cases]
-    batched = embeddings(os.path.join(PARITY, "bundle"), ids)
-    scripted = embeddings(os.path.join(PARITY, "bundle_torchscript"), ids)
-    if not torch.equal(batched, scripted):
+    batched = embeddings(os.path.join(PARITY, bundle), ids)
+    if scripted_bundle is not None and not torch.equal(batched, embeddings(os.path.join(PARITY, scripted_bundle), ids)):
         raise SystemExit("the TorchScript bundle's embedding differs from the state_dict bundle's")
     for i, case_ids in enumerate(ids):
-        alone = embeddings(os.path.join(PARITY, "bundle"), [case_ids]) if i < 20 else None
+        alone = embeddings(os.path.join(PARITY, bundle), [case_ids]) if i < 20 else None
         if alone is not None and not torch.equal(alone[0], batched[i]):
             raise SystemExit(f"text {i}: the embedding alone differs from the batched one")
         if not case_ids and torch.count_nonzero(batched[i]) != 0:
@@ -106,20 +112,21 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="regenerate into a temp file and compare")
     args = parser.parse_args(argv)
-    committed = os.path.join(PARITY, "embeddings.json")
     if not args.check:
-        build(committed)
+        for expected_file, bundle, scripted_bundle, out_file in SETS:
+            build(expected_file, bundle, scripted_bundle, os.path.join(PARITY, out_file))
         write_nonstandard_bundles()
         return 0
+    failed = 0
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = os.path.join(tmp, "embeddings.json")
-        build(fresh)
-        with open(fresh, encoding="utf-8") as a, open(committed, encoding="utf-8") as b:
-            if json.load(a) != json.load(b):
-                print("embeddings.json differs from a fresh build")
-                return 1
-    print("embeddings.json matches a fresh build")
-    return 0
+        for expected_file, bundle, scripted_bundle, out_file in SETS:
+            fresh = os.path.join(tmp, out_file)
+            build(expected_file, bundle, scripted_bundle, fresh)
+            with open(fresh, encoding="utf-8") as a, open(os.path.join(PARITY, out_file), encoding="utf-8") as b:
+                same = json.load(a) == json.load(b)
+            print(f"{out_file} {'matches' if same else 'differs from'} a fresh build")
+            failed += not same
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
