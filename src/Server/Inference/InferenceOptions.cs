@@ -28,10 +28,12 @@ internal sealed class InferenceOptions
 
     /// <summary>
     /// Requests a freshly loaded model serves to the warm-up (parse, tokenize, forward, JSON) before <c>/health</c>
-    /// turns 200, at startup and on each reload; 0 skips it. See <c>Predictions/PredictionWarmup</c>.
+    /// turns 200, at startup and on each reload; 0 (the default) skips it. See <c>Predictions/PredictionWarmup</c>:
+    /// measured, 300 of them added ~0.12 s to cold start and did not raise the first seconds' throughput beyond the
+    /// run-to-run noise (docs/performance.md, "First seconds"), so it is off unless an operator measures otherwise.
     /// </summary>
     [Range(0, 100_000, ErrorMessage = "Inference:WarmupRequests must be between {1} and {2}")]
-    public int WarmupRequests { get; set; } = 300;
+    public int WarmupRequests { get; set; }
 
     /// <summary>Most texts waiting for inference; past it requests get 503 with Retry-After instead of queueing.</summary>
     [Range(1, 10_000_000, ErrorMessage = "Inference:QueueCapacity must be between {1} and {2}")]
