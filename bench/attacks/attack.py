@@ -311,6 +311,44 @@ def settle_rss(server, target_mb, seconds):
     return samples[-1], min(samples)
 
 
+def read_until_cut(pending, wait, each_round=None):
+    """Reads every connection in `pending` (socket -> state dict) until the server has closed it or `wait` s have
+    passed, noting in its state the answer bytes ("data"), when they began ("answer_at") and when it closed
+    ("closed_at"); `each_round()` runs between reads. Returns the closed ones' states; `pending` keeps the rest."""
+    answered = []
+    deadline = time.monotonic() + wait
+    while pending and time.monotonic() < deadline:
+        if each_round is not None:
+            each_round()
+        readable, _, _ = select.select(list(pending), [], [], 0.5)
+        for s in readable:
+            state = pending[s]
+            try:
+                chunk = s.recv(65536)
+            except ssl.SSLWantReadError:
+                continue
+            except (OSError, ssl.SSLError):
+                chunk = b""
+            if chunk:
+                state["data"] += chunk
+                state.setdefault("answer_at", time.monotonic())
+                continue
+            state.setdefault("closed_at", time.monotonic())
+            answered.append(pending.pop(s))
+            s.close()
+    return answered
+
+
+def statuses_of(answered):
+    """How many connections got each HTTP status ("none" for a close without an answer)."""
+    statuses = {}
+    for state in answered:
+        line = state["data"].split(b"\r\n", 1)[0].decode(errors="replace")
+        status = line.split(" ")[1] if line.startswith("HTTP/") else "none"
+        statuses[status] = statuses.get(status, 0) + 1
+    return statuses
+
+
 def stall_wave(server, args, verdict):
     """One wave: opens the stalled uploads, waits until every one is cut; returns (t_attack, t_cut, RSS with the uploads buffered, peak)."""
     ctx = server.context()
@@ -325,35 +363,14 @@ def stall_wave(server, args, verdict):
     print(f"{len(pending)} connections each sent Content-Length {args.declared} and {args.sent} bytes "
           f"in {time.monotonic() - t_attack:.1f} s ({failed_open} could not); RSS {rss_start:.0f} -> {rss_loaded:.0f} MB")
 
-    answered, rss_peak = [], rss_loaded
-    deadline = time.monotonic() + args.wait
-    while pending and time.monotonic() < deadline:
-        readable, _, _ = select.select(list(pending), [], [], 0.5)
-        rss_peak = max(rss_peak, server.rss_mb())
-        for s in readable:
-            state = pending[s]
-            try:
-                chunk = s.recv(65536)
-            except ssl.SSLWantReadError:
-                continue
-            except (OSError, ssl.SSLError):
-                chunk = b""
-            if chunk:
-                state["data"] += chunk
-                state.setdefault("answer_at", time.monotonic())
-                continue
-            state["closed_at"] = time.monotonic()
-            answered.append(pending.pop(s))
-            s.close()
+    peak = [rss_loaded]
+    answered = read_until_cut(pending, args.wait, lambda: peak.append(max(peak[-1], server.rss_mb())))
+    rss_peak = peak[-1]
     t_cut = time.monotonic()
     for s in pending:
         s.close()
 
-    statuses = {}
-    for state in answered:
-        line = state["data"].split(b"\r\n", 1)[0].decode(errors="replace")
-        status = line.split(" ")[1] if line.startswith("HTTP/") else "none"
-        statuses[status] = statuses.get(status, 0) + 1
+    statuses = statuses_of(answered)
     answer_after = [st["answer_at"] - st["opened"] for st in answered if "answer_at" in st]
     close_after = [st["closed_at"] - st["opened"] for st in answered]
     print(f"  answers: {statuses}; {len(pending)} connection(s) still open after {args.wait:.0f} s")
@@ -429,35 +446,22 @@ def slowloris(args, work):
             failed_open += 1
     print(f"{len(pending)} connections sent a request line in {time.monotonic() - t_attack:.1f} s ({failed_open} could not)")
 
-    answered = []
-    deadline, next_line = time.monotonic() + args.wait, time.monotonic() + args.interval
-    while pending and time.monotonic() < deadline:
-        if time.monotonic() >= next_line:
-            next_line += args.interval
-            for s, state in list(pending.items()):
-                try:
-                    s.send(f"X-Slow-{state['lines']}: x\r\n".encode())
-                    state["lines"] += 1
-                except (ssl.SSLWantWriteError, ssl.SSLWantReadError):
-                    pass
-                except (OSError, ssl.SSLError):
-                    state.setdefault("closed_at", time.monotonic())
-        readable, _, _ = select.select(list(pending), [], [], 0.5)
-        for s in readable:
-            state = pending[s]
+    next_line = [time.monotonic() + args.interval]
+
+    def one_more_header_line():
+        if time.monotonic() < next_line[0]:
+            return
+        next_line[0] += args.interval
+        for s, state in list(pending.items()):
             try:
-                chunk = s.recv(65536)
-            except ssl.SSLWantReadError:
-                continue
+                s.send(f"X-Slow-{state['lines']}: x\r\n".encode())
+                state["lines"] += 1
+            except (ssl.SSLWantWriteError, ssl.SSLWantReadError):
+                pass
             except (OSError, ssl.SSLError):
-                chunk = b""
-            if chunk:
-                state["data"] += chunk
-                state.setdefault("answer_at", time.monotonic())
-                continue
-            state.setdefault("closed_at", time.monotonic())
-            answered.append(pending.pop(s))
-            s.close()
+                state.setdefault("closed_at", time.monotonic())
+
+    answered = read_until_cut(pending, args.wait, one_more_header_line)
     t_cut = time.monotonic()
     for s in pending:
         s.close()
@@ -465,11 +469,7 @@ def slowloris(args, work):
     after = fresh_request(server, "POST", "/predict", PROBE_BODY) if server.alive() else "server gone"
     probe.stop()
 
-    statuses = {}
-    for state in answered:
-        line = state["data"].split(b"\r\n", 1)[0].decode(errors="replace")
-        status = line.split(" ")[1] if line.startswith("HTTP/") else "none"
-        statuses[status] = statuses.get(status, 0) + 1
+    statuses = statuses_of(answered)
     closed_after = [st["closed_at"] - st["opened"] for st in answered]
     lines = [st["lines"] for st in answered]
     print(f"  answers: {statuses}; {len(pending)} connection(s) still open after {args.wait:.0f} s")

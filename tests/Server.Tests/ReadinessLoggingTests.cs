@@ -1,27 +1,16 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 using TextClassification.Server.Tests.Infrastructure;
 
 namespace TextClassification.Server.Tests;
 
 /// <summary>No model (Model:Required=false), with every log entry collected.</summary>
-public sealed class LoggedUnavailableModelFactory : ServerFactory
+public sealed class LoggedUnavailableModelFactory : LoggedServerFactory
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
         ["Model:Path"] = UnavailableModelFactory.MissingPath,
         ["Model:Required"] = "false",
     };
-
-    public FakeLogCollector Logs => Services.GetFakeLogCollector();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureLogging(logging => logging.AddFakeLogging());
-    }
 }
 
 public sealed class ReadinessLoggingTests(LoggedUnavailableModelFactory factory) : IClassFixture<LoggedUnavailableModelFactory>
@@ -44,7 +33,7 @@ public sealed class ReadinessLoggingTests(LoggedUnavailableModelFactory factory)
 }
 
 /// <summary>The shipped model (a load of 100 ms or more) within a Model:LoadTimeout of 1 ms, with Model:Required=false.</summary>
-public sealed class OverdueModelFactory : ServerFactory
+public sealed class OverdueModelFactory : LoggedServerFactory
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
@@ -52,14 +41,6 @@ public sealed class OverdueModelFactory : ServerFactory
         ["Model:LoadTimeout"] = "00:00:00.001",
         ["Model:Required"] = "false",
     };
-
-    public FakeLogCollector Logs => Services.GetFakeLogCollector();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureLogging(logging => logging.AddFakeLogging());
-    }
 }
 
 public sealed class LoadTimeoutTests(OverdueModelFactory factory) : IClassFixture<OverdueModelFactory>

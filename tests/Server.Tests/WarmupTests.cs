@@ -1,27 +1,16 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 using TextClassification.Server.Tests.Infrastructure;
 
 namespace TextClassification.Server.Tests;
 
 /// <summary>The shipped model with a short warm-up (Inference:WarmupRequests=40) and every log entry collected.</summary>
-public sealed class WarmedUpModelFactory : ServerFactory
+public sealed class WarmedUpModelFactory : LoggedServerFactory
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
         ["Model:Path"] = RepoPaths.DefaultModel,
         ["Inference:WarmupRequests"] = "40",
     };
-
-    public FakeLogCollector Logs => Services.GetFakeLogCollector();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureLogging(logging => logging.AddFakeLogging());
-    }
 }
 
 public sealed class WarmupTests(WarmedUpModelFactory factory) : IClassFixture<WarmedUpModelFactory>
