@@ -134,7 +134,7 @@ public sealed class ModelReloadTests : IDisposable
         await server.SignalAsync("HUP");
         string expected = FileHash.Sha256(Path.Combine(RepoPaths.DefaultModel, "model_weights.pth"));
         await WaitForAsync(async () => (await client.GetStringAsync(new Uri("/model", UriKind.Relative))).Contains(expected, StringComparison.Ordinal),
-            "GET /model did not show the new weights after SIGHUP");
+            () => "GET /model did not show the new weights after SIGHUP; the server's output:\n" + server.Output);
 
         Assert.Contains("Reloading the model (SIGHUP)", server.Output, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
@@ -165,11 +165,13 @@ public sealed class ModelReloadTests : IDisposable
         return model;
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string failure)
+    private static Task WaitForAsync(Func<Task<bool>> condition, string failure) => WaitForAsync(condition, () => failure);
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, Func<string> failure)
     {
         for (int i = 0; !await condition(); i++)
         {
-            Assert.True(i < 300, failure + " within 30 s");
+            Assert.True(i < 300, failure() + " within 30 s");
             await Task.Delay(100);
         }
     }
