@@ -25,6 +25,10 @@ internal sealed partial class ReloadTriggers(
     public Task StartedAsync(CancellationToken cancellationToken)
     {
         hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup);
+        if (IgnoredSignals.IsIgnored(IgnoredSignals.Hangup))
+        {
+            LogHangupIgnored(logger);
+        }
         if (options.Value.Watch)
         {
             watching = ChangeToken.OnChange(watcher.Watch, () => Reload("a change under Model:Path"));
@@ -63,6 +67,10 @@ internal sealed partial class ReloadTriggers(
     [LoggerMessage(EventId = 315, Level = LogLevel.Information,
         Message = "Watching {Directory} for new model bundles (Model:Watch=true); a change is loaded {DebounceMilliseconds:0} ms after the last write")]
     private static partial void LogWatching(ILogger logger, string directory, double debounceMilliseconds);
+
+    [LoggerMessage(EventId = 317, Level = LogLevel.Warning,
+        Message = "This process was started with SIGHUP ignored (nohup?), so SIGHUP cannot reload the model; use POST /admin/reload or Model:Watch")]
+    private static partial void LogHangupIgnored(ILogger logger);
 
     [LoggerMessage(EventId = 316, Level = LogLevel.Warning, Message = "A reload could not start")]
     private static partial void LogTriggerFailed(ILogger logger, Exception exception);
