@@ -31,30 +31,13 @@ internal sealed class EmbedCommand : Command
         Add(input);
         Add(normalize);
         Add(texts);
-        Validators.Add(result =>
-        {
-            if (result.GetValue(input) is not null && result.GetValue(texts) is { Length: > 0 })
-            {
-                result.AddError("give texts either as arguments or with --input, not both");
-            }
-        });
+        Validators.Add(result => TextInput.RejectBoth(result, input, texts));
         SetAction(Run);
     }
 
     private int Run(ParseResult parsed)
     {
-        if (CliOptions.UnknownOption(parsed, texts) is { } unknown)
-        {
-            throw new UsageException($"Unrecognized command or argument '{unknown}'.");
-        }
-        string? inputFile = parsed.GetValue(input);
-        var batch = inputFile is not null ? TextInput.ReadFile(inputFile)
-            : parsed.GetValue(texts) is { Length: > 0 } given ? [.. given]
-            : TextInput.ReadLines(streams.In);
-        if (batch.Count == 0)
-        {
-            throw new UsageException("no text to embed: pass texts as arguments, --input FILE, or lines on stdin");
-        }
+        var batch = TextInput.Gather(parsed, input, texts, streams.In, "embed");
         using var predictor = Predictor.Load(parsed.GetRequiredValue(model));
         bool unit = parsed.GetValue(normalize);
         for (int start = 0; start < batch.Count; start += ChunkSize)

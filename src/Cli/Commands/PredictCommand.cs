@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using TextClassification.Model.Inference;
 
 namespace TextClassification.Cli.Commands;
@@ -26,32 +25,13 @@ internal sealed class PredictCommand : Command
         Add(json);
         Add(input);
         Add(texts);
-        Validators.Add(ValidateTextSource);
+        Validators.Add(result => TextInput.RejectBoth(result, input, texts));
         SetAction(Run);
-    }
-
-    private void ValidateTextSource(CommandResult result)
-    {
-        if (result.GetValue(input) is not null && result.GetValue(texts) is { Length: > 0 })
-        {
-            result.AddError("give texts either as arguments or with --input, not both");
-        }
     }
 
     private int Run(ParseResult parsed)
     {
-        if (CliOptions.UnknownOption(parsed, texts) is { } unknown)
-        {
-            throw new UsageException($"Unrecognized command or argument '{unknown}'.");
-        }
-        string? inputFile = parsed.GetValue(input);
-        var batch = inputFile is not null ? TextInput.ReadFile(inputFile)
-            : parsed.GetValue(texts) is { Length: > 0 } given ? [.. given]
-            : TextInput.ReadLines(streams.In);
-        if (batch.Count == 0)
-        {
-            throw new UsageException("no text to classify: pass texts as arguments, --input FILE, or lines on stdin");
-        }
+        var batch = TextInput.Gather(parsed, input, texts, streams.In, "classify");
         using var predictor = Predictor.Load(parsed.GetRequiredValue(model));
         var predictions = predictor.Predict(batch);
         if (parsed.GetValue(json))
