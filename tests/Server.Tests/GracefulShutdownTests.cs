@@ -73,7 +73,7 @@ public sealed class GracefulShutdownTests : IDisposable
     [SkippableFact]
     public async Task ASecondSignalSkipsTheDrainDelay()
     {
-        Skip.If(InheritedSignals.IsIgnored(IgnoredSignals.Interrupt), InheritedSignals.Reason("SIGINT"));
+        Skip.If(IgnoredSignals.IsIgnored(IgnoredSignals.Interrupt), InheritedSignals.Reason("SIGINT"));
         await using var server = await StartHealthyAsync("--Shutdown:DrainDelay=2m");
         using var client = Http11Client(server);
         var clock = Stopwatch.StartNew();

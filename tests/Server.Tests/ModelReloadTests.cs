@@ -123,7 +123,7 @@ public sealed class ModelReloadTests : IDisposable
     [SkippableFact]
     public async Task SighupReloadsTheBundleBehindTheModelPathSymlink()
     {
-        Skip.If(InheritedSignals.IsIgnored(IgnoredSignals.Hangup), InheritedSignals.Reason("SIGHUP"));
+        Skip.If(IgnoredSignals.IsIgnored(IgnoredSignals.Hangup), InheritedSignals.Reason("SIGHUP"));
         string current = directory.File("current");
         File.CreateSymbolicLink(current, TinyBundle.Path);
         using var certificates = new TempDir();

@@ -20,7 +20,6 @@ internal static partial class BundleFile
 
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1;
-    private const uint StatxSize = 0x200;
     private const int StatxBufferSize = 256;
     private const int StatxModeOffset = 28;
     private const ushort FileTypeMask = 0xF000; // S_IFMT
@@ -60,7 +59,7 @@ internal static partial class BundleFile
         byte[] buffer = new byte[StatxBufferSize];
         try
         {
-            if (Statx(AtFdCwd, path, 0, StatxType | StatxSize, buffer) != 0)
+            if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
             {
                 return null;
             }

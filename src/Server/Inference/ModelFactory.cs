@@ -8,7 +8,8 @@ namespace TextClassification.Server.Inference;
 /// <summary>
 /// Builds a complete model beside any one being served: loads config, vocabulary and weights (strict load_state_dict
 /// and eval() happen in <see cref="Predictor.Load"/>), then runs one warm-up forward, which must give finite
-/// probabilities, and the registered <see cref="IModelWarmup"/>s (the request path, so that readiness means fast). Whatever fails is thrown, naming the file where it can, and nothing is left allocated.
+/// probabilities, and the registered <see cref="IModelWarmup"/>s (the request path, so that readiness means fast).
+/// Whatever fails is thrown, naming the file where it can, and nothing is left allocated.
 /// A load gets <see cref="ModelOptions.LoadTimeout"/>; one that overruns it (a file on a hung network mount, say) is
 /// abandoned so that neither startup, a reload nor a shutdown waits for it.
 /// </summary>
@@ -58,7 +59,7 @@ internal sealed partial class ModelFactory(
     /// Waits up to <paramref name="grace"/> for loads still running, abandoned ones included: exiting while another
     /// thread is inside libtorch can corrupt the native heap, but a load that hangs must not hold the process forever.
     /// </summary>
-    public async Task<bool> WaitForLoadsAsync(TimeSpan grace)
+    public async Task WaitForLoadsAsync(TimeSpan grace)
     {
         Task[] pending;
         lock (running)
@@ -67,7 +68,7 @@ internal sealed partial class ModelFactory(
         }
         if (pending.Length == 0)
         {
-            return true;
+            return;
         }
         try
         {
@@ -76,13 +77,11 @@ internal sealed partial class ModelFactory(
         catch (TimeoutException)
         {
             LogLoadStillRunning(logger, pending.Length, grace.TotalSeconds);
-            return false;
         }
         catch (Exception)
         {
             // A load that failed has finished; its caller reported the failure.
         }
-        return true;
     }
 
     private void Track(Task load)

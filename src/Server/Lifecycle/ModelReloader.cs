@@ -52,6 +52,7 @@ internal sealed partial class ModelReloader(
         await gate.WaitAsync().ConfigureAwait(false);
         stopped = true;
         gate.Release();
+        stopping.Dispose();
     }
 
     private async Task<ReloadAttempt> ReloadAsync(string trigger)

@@ -8,8 +8,6 @@ namespace TextClassification.Server.Tests.Infrastructure;
 /// </summary>
 public static class InheritedSignals
 {
-    public static bool IsIgnored(int signal) => IgnoredSignals.IsIgnored(signal);
-
     public static string Reason(string name) =>
         $"this test run was started with {name} ignored (nohup, or a background job of a non-interactive shell), and the servers it starts inherit that";
 }
