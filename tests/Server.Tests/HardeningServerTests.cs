@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using TextClassification.Server.Hosting;
@@ -32,7 +33,7 @@ public sealed class HardeningServerTests(HardenedServerFixture fixture) : IClass
     [Fact]
     public async Task AnUploadThatStallsIsAnswered408AndItsConnectionClosed()
     {
-        int logMark = Server.Output.Length;
+        var logMark = MarkLog();
         await using var connection = await RawHttps.ConnectAsync(Server);
         var clock = Stopwatch.StartNew();
 
@@ -77,7 +78,7 @@ public sealed class HardeningServerTests(HardenedServerFixture fixture) : IClass
     [Fact]
     public async Task AChunkSizeOf2To31IsA400ProblemLoggedOnceAtDebugWithoutAStackTrace()
     {
-        int logMark = Server.Output.Length;
+        var logMark = MarkLog();
         await using var connection = await RawHttps.ConnectAsync(Server);
 
         await connection.SendAsync("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -94,7 +95,7 @@ public sealed class HardeningServerTests(HardenedServerFixture fixture) : IClass
     [Fact]
     public async Task AClientThatResetsItsUploadIsLoggedOnceAtDebugWithoutAStackTrace()
     {
-        int logMark = Server.Output.Length;
+        var logMark = MarkLog();
         var connection = await RawHttps.ConnectAsync(Server);
         await connection.SendAsync("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n", 5_000);
         await Task.Delay(300);
@@ -186,21 +187,34 @@ public sealed class HardeningServerTests(HardenedServerFixture fixture) : IClass
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
     };
 
+    private LogMark MarkLog() => new(Server.Output.Length, DateTimeOffset.UtcNow.AddMilliseconds(-1));
+
+    private static bool LoggedAtOrAfter(string line, DateTimeOffset time) =>
+        DateTimeOffset.TryParse(line.AsSpan(0, Math.Min(line.Length, 24)), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var stamp)
+        && stamp >= time;
+
+    /// <summary>Where the server's output stood, and when, before a test's request.</summary>
+    private readonly record struct LogMark(int Position, DateTimeOffset Time);
+
     /// <summary>
     /// Waits for exactly one Debug line containing <paramref name="text"/> in what the server logged after
     /// <paramref name="logMark"/>; the server's whole log holds no error and no stack trace.
     /// </summary>
-    private async Task AssertLoggedOnceAtDebugAsync(int logMark, string text)
+    private async Task AssertLoggedOnceAtDebugAsync(LogMark logMark, string text)
     {
         var deadline = Stopwatch.StartNew();
-        while (!Server.Output[logMark..].Contains(text, StringComparison.Ordinal) && deadline.Elapsed < LogWait)
+        while (!Server.Output[logMark.Position..].Contains(text, StringComparison.Ordinal) && deadline.Elapsed < LogWait)
         {
             await Task.Delay(50);
         }
         await Task.Delay(500); // anything else the same request would log
         string log = Server.Output;
 
-        var matching = log[logMark..].Split('\n').Where(line => line.Contains(text, StringComparison.Ordinal)).ToList();
+        // The console logger writes from a queue, so a line an earlier test's request logged can reach the output after
+        // this test's mark: count only lines stamped at or after the moment the mark was taken (same clock, ms precision).
+        var matching = log[logMark.Position..].Split('\n')
+            .Where(line => line.Contains(text, StringComparison.Ordinal) && LoggedAtOrAfter(line, logMark.Time))
+            .ToList();
         Assert.True(matching.Count == 1, $"expected one line with \"{text}\" after the request:\n{log}");
         Assert.Contains(" dbug: ", matching[0], StringComparison.Ordinal);
         Assert.DoesNotContain(" fail: ", log, StringComparison.Ordinal);
