@@ -1,4 +1,4 @@
-# Text classification server: multi-stage build (SDK) -> runtime image (ASP.NET Core), linux-x64 only.
+# Text classification server: multi-stage build (SDK) -> runtime-deps image (the app is self-contained), linux-x64 only.
 # Keep in step with scripts/publish-smoke.sh, which runs the same publish and the same start command without Docker.
 #
 #   docker build -t textclf-server .
@@ -27,11 +27,14 @@ COPY models/ models/
 COPY src/Model/ src/Model/
 COPY src/Server/ src/Server/
 # The same publish as scripts/publish-smoke.sh. -r linux-x64 copies only the linux-x64 libtorch natives; the
-# appsettings.json and models/default are copied beside Server.dll by the project. The build stage and the runtime
-# stage below share a distribution, so the LibTorchSharp libstdc++ check (build/LibTorchSharpCompat.targets) holds for both.
-RUN dotnet publish src/Server/Server.csproj -c Release -r linux-x64 --self-contained false --no-restore -o /app
+# appsettings.json and models/default are copied beside Server.dll by the project, which publishes self-contained with
+# the app and the .NET and ASP.NET Core frameworks in one composite ReadyToRun image (faster start; src/Server/Server.csproj).
+# The build stage and the runtime stage below share a distribution, so the LibTorchSharp libstdc++ check
+# (build/LibTorchSharpCompat.targets) holds for both.
+RUN dotnet publish src/Server/Server.csproj -c Release -r linux-x64 -o /app
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0
+# The app carries its own runtime, so the image needs only the runtime's native dependencies.
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0
 WORKDIR /app
 COPY --from=build /app ./
 # The self-signed certificate is generated into /app/.certs (Tls:CertificateDirectory=.certs, relative to the working
@@ -45,5 +48,5 @@ ENV ASPNETCORE_HTTP_PORTS=
 ENV Shutdown__DrainDelay=5s
 EXPOSE 5000
 # The runtime image has no curl: the server binary probes its own /health/live (exit 0 on 200).
-HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["dotnet", "/app/Server.dll", "--healthcheck"]
-ENTRYPOINT ["dotnet", "/app/Server.dll"]
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["/app/Server", "--healthcheck"]
+ENTRYPOINT ["/app/Server"]

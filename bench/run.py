@@ -547,6 +547,15 @@ class Ctx:
         return dll
 
 
+def published_start(dll):
+    """How the image starts a published server: its own executable when the publish is self-contained (this
+    repository's is: src/Server/Server.csproj), else `dotnet Server.dll` (a baseline from before that change)."""
+    exe = os.path.splitext(dll)[0]
+    if os.path.isfile(os.path.join(os.path.dirname(dll), "libcoreclr.so")) and os.access(exe, os.X_OK):
+        return [exe]
+    return ["dotnet", dll]
+
+
 def server_command(ctx, kind, port):
     cert, key = ctx.ensure_cert()
     model = ctx.args.model
@@ -559,7 +568,7 @@ def server_command(ctx, kind, port):
             AUTHORIZATION_BY_PORT[port] = f"Bearer {BENCH_API_KEY}"
         tls_dir = os.path.join(ctx.work, "tls")
         os.makedirs(tls_dir, exist_ok=True)
-        cmd = ["dotnet", dll, "--urls", f"https://127.0.0.1:{port}", f"--Model:Path={model}",
+        cmd = published_start(dll) + ["--urls", f"https://127.0.0.1:{port}", f"--Model:Path={model}",
                f"--Tls:CertificateDirectory={tls_dir}",
                f"--Kestrel:Certificates:Default:Path={cert}", f"--Kestrel:Certificates:Default:KeyPath={key}"]
         if kind == "csharp-nometrics":

@@ -58,7 +58,7 @@ class Replica:
     def start(self):
         self.starts += 1
         cert, key = self.ctx.ensure_cert()
-        cmd = ["dotnet", self.ctx.ensure_server(), "--urls", f"https://127.0.0.1:{self.port}", f"--Model:Path={self.model_path}",
+        cmd = bench.published_start(self.ctx.ensure_server()) + ["--urls", f"https://127.0.0.1:{self.port}", f"--Model:Path={self.model_path}",
                f"--Tls:CertificateDirectory={os.path.join(self.ctx.work, 'tls')}",
                f"--Kestrel:Certificates:Default:Path={cert}", f"--Kestrel:Certificates:Default:KeyPath={key}",
                f"--Shutdown:DrainDelay={DRAIN_DELAY_S}s", *self.extra]

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Smoke test of the published server, for machines without Docker. Keep in step with the Dockerfile: the same
-# `dotnet publish` command, and the same start (`dotnet Server.dll` from the publish directory, as WORKDIR /app).
+# `dotnet publish` command (self-contained, composite ReadyToRun), and the same start (the `Server` executable from
+# the publish directory, as WORKDIR /app).
 #
 #   scripts/publish-smoke.sh [MODEL_DIR]
 #
-# Publishes into a temporary directory, starts the published Server.dll on a free loopback port with a fresh
+# Publishes into a temporary directory, starts the published server on a free loopback port with a fresh
 # certificate directory, waits for GET /health to answer 200 over HTTPS (curl --cacert with the generated
 # certificate), checks GET /health, GET /model, POST /predict (one text, a batch, a bad body) and the --healthcheck
 # mode the image's HEALTHCHECK uses, then stops the server. Exits non-zero on any failure.
@@ -41,9 +42,13 @@ step() { echo "publish-smoke: $*"; }
 
 step "publishing to $publish"
 # Same command as the Dockerfile's build stage.
-dotnet publish "$repo/src/Server/Server.csproj" -c Release -r linux-x64 --self-contained false -o "$publish" >"$work/publish.log" 2>&1 \
+dotnet publish "$repo/src/Server/Server.csproj" -c Release -r linux-x64 -o "$publish" >"$work/publish.log" 2>&1 \
     || { cat "$work/publish.log" >&2; fail "dotnet publish failed"; }
-[[ -f $publish/Server.dll && -f $publish/appsettings.json && -f $publish/libtorch_cpu.so ]] || fail "publish output lacks Server.dll, appsettings.json or libtorch"
+[[ -x $publish/Server && -f $publish/appsettings.json && -f $publish/libtorch_cpu.so ]] || fail "publish output lacks the Server executable, appsettings.json or libtorch"
+# Self-contained with one composite ReadyToRun image of the app and the frameworks (src/Server/Server.csproj): the
+# runtime-deps image has no dotnet and no shared framework to fall back on.
+[[ -f $publish/libcoreclr.so && -f $publish/Microsoft.AspNetCore.dll ]] || fail "publish output is not self-contained (no libcoreclr.so or Microsoft.AspNetCore.dll)"
+[[ -f $publish/Server.r2r.dll ]] || fail "publish output has no composite ReadyToRun image (Server.r2r.dll)"
 if ls "$publish" | grep -qiE '\.dylib$|^torch_cpu\.dll$'; then fail "publish output carries non-linux natives"; fi
 
 model=${1:-${SMOKE_MODEL:-}}
@@ -56,8 +61,8 @@ fi
 
 step "starting the published server${model:+ with model $model}"
 started=$(date +%s.%N)
-# Same start as the image: dotnet Server.dll from the app directory.
-(cd "$publish" && exec dotnet Server.dll --urls "https://127.0.0.1:0" --Tls:CertificateDirectory="$certs" ${model:+"--Model:Path=$model"}) >"$log" 2>&1 &
+# Same start as the image: the Server executable from the app directory (the runtime-deps image has no dotnet).
+(cd "$publish" && exec ./Server --urls "https://127.0.0.1:0" --Tls:CertificateDirectory="$certs" ${model:+"--Model:Path=$model"}) >"$log" 2>&1 &
 pid=$!
 
 url=
@@ -99,7 +104,7 @@ grep -q '"probabilities":{' "$work/body" || fail "POST /predict has no probabili
 [[ $(get -X POST "$url/predict" -H 'Content-Type: application/json' -d '{"text":') == 400 ]] || fail "a truncated body was not answered 400"
 grep -q '"status":400' "$work/body" || fail "the 400 is not a problem document: $(cat "$work/body")"
 
-(cd "$publish" && dotnet Server.dll --healthcheck --urls "$url") >"$work/probe.log" 2>&1 || { cat "$work/probe.log" >&2; fail "the --healthcheck mode failed"; }
+(cd "$publish" && ./Server --healthcheck --urls "$url") >"$work/probe.log" 2>&1 || { cat "$work/probe.log" >&2; fail "the --healthcheck mode failed"; }
 
 kill "$pid"
 wait "$pid" 2>/dev/null || true
