@@ -187,11 +187,24 @@ public sealed class HardeningServerTests(HardenedServerFixture fixture) : IClass
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
     };
 
-    private LogMark MarkLog() => new(Server.Output.Length, DateTimeOffset.UtcNow.AddMilliseconds(-1));
+    /// <summary>The output's length now, and the current time cut to the log's millisecond precision.</summary>
+    private LogMark MarkLog()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new(Server.Output.Length, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)));
+    }
 
-    private static bool LoggedAtOrAfter(string line, DateTimeOffset time) =>
-        DateTimeOffset.TryParse(line.AsSpan(0, Math.Min(line.Length, 24)), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var stamp)
-        && stamp >= time;
+    /// <summary>
+    /// The console logger writes from a queue, so a line an earlier test's request logged can reach the output after
+    /// this test's mark. Such a line is stamped no later than the mark's millisecond (it was logged before that test
+    /// ended); a line of this test's request is stamped later (a TLS handshake at least). Same clock, same precision.
+    /// </summary>
+    private static List<string> LinesAfter(string log, LogMark mark, string text) =>
+        log[mark.Position..].Split('\n')
+            .Where(line => line.Contains(text, StringComparison.Ordinal)
+                && DateTimeOffset.TryParse(line.AsSpan(0, Math.Min(line.Length, 24)), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var stamp)
+                && stamp > mark.Time)
+            .ToList();
 
     /// <summary>Where the server's output stood, and when, before a test's request.</summary>
     private readonly record struct LogMark(int Position, DateTimeOffset Time);
@@ -203,18 +216,14 @@ public sealed class HardeningServerTests(HardenedServerFixture fixture) : IClass
     private async Task AssertLoggedOnceAtDebugAsync(LogMark logMark, string text)
     {
         var deadline = Stopwatch.StartNew();
-        while (!Server.Output[logMark.Position..].Contains(text, StringComparison.Ordinal) && deadline.Elapsed < LogWait)
+        while (LinesAfter(Server.Output, logMark, text).Count == 0 && deadline.Elapsed < LogWait)
         {
             await Task.Delay(50);
         }
         await Task.Delay(500); // anything else the same request would log
         string log = Server.Output;
 
-        // The console logger writes from a queue, so a line an earlier test's request logged can reach the output after
-        // this test's mark: count only lines stamped at or after the moment the mark was taken (same clock, ms precision).
-        var matching = log[logMark.Position..].Split('\n')
-            .Where(line => line.Contains(text, StringComparison.Ordinal) && LoggedAtOrAfter(line, logMark.Time))
-            .ToList();
+        var matching = LinesAfter(log, logMark, text);
         Assert.True(matching.Count == 1, $"expected one line with \"{text}\" after the request:\n{log}");
         Assert.Contains(" dbug: ", matching[0], StringComparison.Ordinal);
         Assert.DoesNotContain(" fail: ", log, StringComparison.Ordinal);
