@@ -19,6 +19,9 @@ if (HealthProbe.IsRequested(args))
     return await HealthProbe.RunAsync(args);
 }
 
+// Load OpenSSL with the trusted roots, then libtorch, while the host is being built (cold start)
+StartupPreload.Start();
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);
@@ -74,5 +77,6 @@ try
 }
 catch (Exception ex) when (StartupFailure.Report(ex))
 {
+    StartupPreload.WaitBeforeExit();
     return StartupFailure.ExitCode;
 }
