@@ -10,8 +10,8 @@ namespace TextClassification.Server.Inference;
 /// model, then publishes it in <see cref="ModelHolder"/>, which turns <c>/health</c> healthy. A failure stops startup when
 /// <see cref="ModelOptions.Required"/>; otherwise it is logged and the server answers 503.
 /// Loading starts before Kestrel does and runs alongside it, which keeps cold start short; the host counts as started
-/// once loading has finished. Starting it earlier (before the host is built) does not help: libtorch initialises
-/// inside dlopen, holding the dynamic loader's lock, which stalls every other thread's first native call meanwhile.
+/// once loading has finished. libtorch itself is already being loaded by <see cref="StartupPreload"/> (after OpenSSL,
+/// since libtorch initialises inside dlopen and holds the dynamic loader's lock meanwhile).
 /// </summary>
 internal sealed partial class ModelLoader(
     ModelHolder holder,
