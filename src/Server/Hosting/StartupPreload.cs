@@ -14,8 +14,11 @@ namespace TextClassification.Server.Hosting;
 /// </summary>
 internal static class StartupPreload
 {
-    /// <summary>How long a failed start waits for a preload still inside libtorch before it exits.</summary>
-    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long exiting waits for a thread still inside libtorch (this preload, or a model load at start or stop): long
+    /// enough for libtorch to finish initialising, short enough that a load hanging on a file never holds the process.
+    /// </summary>
+    public static readonly TimeSpan NativeExitGrace = TimeSpan.FromSeconds(10);
 
     private static Task preload = Task.CompletedTask;
 
@@ -29,7 +32,7 @@ internal static class StartupPreload
     /// Waits a little for the preload before the process exits after a failed start: exiting while another thread is
     /// inside libtorch's initialisation runs its static destructors under that thread and corrupts the native heap.
     /// </summary>
-    public static void WaitBeforeExit() => preload.Wait(ExitGrace);
+    public static void WaitBeforeExit() => preload.Wait(NativeExitGrace);
 
     private static void LoadTrustedRoots()
     {

@@ -20,9 +20,6 @@ internal sealed partial class ModelLoader(
     IOptions<InferenceOptions> inferenceOptions,
     ILogger<ModelLoader> logger) : IHostedLifecycleService, IAsyncDisposable
 {
-    /// <summary>How long stopping waits for a load still running before it exits anyway.</summary>
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
-
     private Task<Exception?>? loading;
 
     public Task StartingAsync(CancellationToken cancellationToken)
@@ -72,7 +69,7 @@ internal sealed partial class ModelLoader(
     /// while another thread is inside libtorch runs its static destructors under that thread and corrupts the native
     /// heap. A load that hangs (abandoned after its deadline) does not hold the process.
     /// </summary>
-    public async ValueTask DisposeAsync() => await factory.WaitForLoadsAsync(StopGrace).ConfigureAwait(false);
+    public async ValueTask DisposeAsync() => await factory.WaitForLoadsAsync(StartupPreload.NativeExitGrace).ConfigureAwait(false);
 
     private async Task<Exception?> LoadAsync(string configuredPath, int threads, CancellationToken cancellationToken)
     {
