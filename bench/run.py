@@ -1008,11 +1008,49 @@ def mode_coldstart(ctx, args, results):
     results["coldstart"] = out
 
 
+class PredictRateProbe(threading.Thread):
+    """/predict requests answered per second, read from the server's own counter on /metrics
+    (http_server_request_duration_seconds_count, summed over its /predict series) once a second: where in the first
+    seconds the throughput steps up, which the 10-s windows do not show. One scrape a second adds little load."""
+
+    def __init__(self, port, cafile, seconds):
+        super().__init__(daemon=True)
+        self.client, self.seconds, self.counts = Client(port, cafile), seconds, []
+        self.failed = None
+
+    def _count(self):
+        status, data = self.client.request("GET", "/metrics", timeout=5.0)
+        if status != 200:
+            raise OSError(f"GET /metrics answered {status}")
+        text = data.decode("utf-8", "replace")
+        if "http_server_request_duration_seconds" not in text:
+            raise OSError("no http_server_request_duration_seconds on /metrics")
+        total = 0.0  # the /predict series appear with the first /predict answered
+        for line in text.splitlines():
+            if line.startswith("http_server_request_duration_seconds_count{") and 'http_route="/predict"' in line:
+                total += float(line.rsplit("}", 1)[1].split()[0])
+        return total
+
+    def run(self):
+        try:
+            start, previous = time.monotonic(), self._count()
+            for second in range(1, self.seconds + 1):
+                time.sleep(max(0.0, start + second - time.monotonic()))
+                current = self._count()
+                self.counts.append(round(current - previous))
+                previous = current
+        except (OSError, http.client.HTTPException, ValueError) as e:
+            self.failed = str(e) or repr(e)
+        finally:
+            self.client.close()
+
+
 def mode_firstsec(ctx, args, results):
     """Fast from the first second: launch the C# server, and the moment GET /health is 200 run wrk at 64 connections for
     --firstsec-window s (the first window); keep the load on until 20 s of load in all, then measure the same window
     again (steady state). Each repeat is a fresh process; the ratio first / steady is taken per repeat and the median
-    quoted. Nothing warms the server up but what it does itself before /health turns 200."""
+    quoted. Nothing warms the server up but what it does itself before /health turns 200. Each repeat also records the
+    /predict answers per second over the whole load (PredictRateProbe), printed under it."""
     ctx.ensure_server()
     ctx.ensure_cert()
     body_path = ctx.body[0]
@@ -1024,6 +1062,8 @@ def mode_firstsec(ctx, args, results):
             startup = srv.wait_ready(timeout=args.start_timeout, poll=0.005)
             url = f"https://127.0.0.1:{srv.port}/predict"
             srv.start_sampling()
+            probe = PredictRateProbe(srv.port, ctx.cert, total_load + window)
+            probe.start()
             first = run_wrk(url, conns, window, body_path, "POST", args.wrk_threads, args.wrk_timeout)
             if total_load > window:
                 run_wrk(url, conns, total_load - window, body_path, "POST", args.wrk_threads, args.wrk_timeout, latency=False)
@@ -1033,6 +1073,10 @@ def mode_firstsec(ctx, args, results):
                  "steady_rps": round(steady["rps"], 1), "steady_p99_ms": round(steady["p99_us"] / 1000, 2),
                  "steady_errors": steady["errors"], "ratio": round(first["rps"] / steady["rps"], 3) if steady["rps"] else None,
                  "peak_rss_mb": round(srv.sampler.peak_kb() / 1024, 1)}
+            probe.join(timeout=10.0)
+            r["per_second"] = probe.counts if probe.failed is None else None  # /predict answers in each second of load
+            if probe.failed is not None:
+                r["per_second_error"] = probe.failed
             runs.append(r)
             log(f"  repeat {rep}: ready in {startup:.2f} s; first {window} s {r['first_rps']:.0f} req/s (p99 {r['first_p99_ms']} ms), "
                 f"after {total_load} s of load {r['steady_rps']:.0f} req/s (p99 {r['steady_p99_ms']} ms): ratio {r['ratio']}")
@@ -1356,6 +1400,10 @@ def print_report(results, args):
             p(f"  repeat {r['repeat']}: first {fs['window_s']} s {r['first_rps']:>8.0f} req/s  p99 {r['first_p99_ms']:>7.2f} ms   "
               f"after {fs['load_before_steady_s']} s of load {r['steady_rps']:>8.0f} req/s  p99 {r['steady_p99_ms']:>7.2f} ms   "
               f"ratio {r['ratio']:.3f}   ready in {r['startup_s']:.2f} s, peak RSS {r['peak_rss_mb']:.0f} MB")
+            if r.get("per_second"):
+                p("    per second (thousands of /predict): " + " ".join(f"{c / 1000:.1f}" for c in r["per_second"]))
+            elif r.get("per_second_error"):
+                p(f"    per second: not measured ({r['per_second_error']})")
         if "target" in fs:
             p(f"  first {fs['window_s']} s / steady state, median of repeats: {fs['median_ratio']:.3f} "
               f"(target >= {TARGETS['firstsec_ratio']}: {_verdict(fs['target'])})")
