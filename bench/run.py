@@ -502,7 +502,7 @@ class Ctx:
         self.cert = self.key = self.body = None
         self.server_dir = args.server_dir
         self.cli_dir = args.cli_dir
-        self.baseline_dir = None
+        self.baseline_dir = args.baseline_dir  # None: published from --baseline REV when first needed
 
     def ensure_cert(self):
         if self.cert is None:
@@ -515,8 +515,6 @@ class Ctx:
 
     def ensure_baseline(self):
         """The C# server published from --baseline REV (a detached git worktree of that commit, removed afterwards)."""
-        if self.baseline_dir is None and self.args.baseline_dir:
-            self.baseline_dir = self.args.baseline_dir
         if self.baseline_dir is None:
             source = os.path.join(self.work, "baseline-src")
             subprocess.run(["git", "-C", REPO, "worktree", "add", "--detach", source, self.args.baseline], check=True,
